@@ -1,0 +1,40 @@
+// One error family for everything the session layer can fail with. Messages name the
+// cause and, where one exists, the fix; cli/ prints `Error: ${message}` and picks the exit code.
+
+export class MqttError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The broker answered CONNACK with a refusal. exitCode follows mosquitto: the reason code. */
+export class ConnectionRefusedError extends MqttError {
+  constructor(readonly reasonCode: number, readonly reasonText: string, readonly reasonString?: string) {
+    super(`Connection refused: ${reasonText}${reasonString ? ` (${reasonString})` : ''}`);
+  }
+}
+
+/** A PUBACK/PUBREC/PUBCOMP/SUBACK/UNSUBACK carried a failure code. */
+export class ReasonCodeError extends MqttError {
+  constructor(readonly packet: string, readonly reasonCode: number, readonly reasonText: string,
+    readonly topic?: string, readonly reasonString?: string) {
+    super(`${packet} for '${topic ?? '?'}' failed: ${reasonText} (0x${reasonCode.toString(16).padStart(2, '0')})${reasonString ? `: ${reasonString}` : ''}`);
+  }
+}
+
+/** The peer broke the protocol (malformed bytes, unexpected packet). */
+export class ProtocolError extends MqttError {}
+
+/** Nothing came back in time (CONNACK, PINGRESP, an ack). */
+export class TimeoutError extends MqttError {}
+
+/** Socket / DNS / TLS failure; the Node error stays as `cause`. */
+export class TransportError extends MqttError {
+  constructor(message: string, readonly code?: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The connection was closed while work was outstanding (by the broker or by us). */
+export class ConnectionClosedError extends MqttError {}
