@@ -1,14 +1,18 @@
-// Client: the public session API. One Connection at a time, with the reconnect policy around it.
-// IMPLEMENTATION IN PROGRESS (the lead is writing it); the API below is fixed.
+// Client: the public session API. One Connection at a time; the reconnect policy around it owns
+// what must survive a lost connection: the outbox, inbound QoS 2 ids and the subscriptions.
 import { EventEmitter } from 'node:events';
 import type {
-  ConnackInfo, OutboundMessage, ReconnectPolicy, SessionOptions, SubscribeProperties, Subscription,
-  WriteCallback, UserProperties,
+  ConnackInfo, InboundMessage, OutboundMessage, ReconnectPolicy, SessionOptions, SubscribeProperties,
+  Subscription, UserProperties, WriteCallback,
 } from './types.ts';
+import { Connection, type ConnectionHost } from './connection.ts';
+import { Outbox } from './outbox.ts';
+import { ConnectionClosedError, ConnectionRefusedError, MqttError } from './errors.ts';
+import { backoffDelay, isRetryable } from './reconnect-policy.ts';
 
 export interface ClientEvents {
   /** every inbound PUBLISH, after QoS handling (QoS 2 delivered exactly once) */
-  message: [msg: import('./types.ts').InboundMessage];
+  message: [msg: InboundMessage];
   /** every successful (re)connection */
   connect: [info: ConnackInfo];
   /** the connection was lost; a reconnect is pending */
@@ -21,27 +25,223 @@ export interface ClientEvents {
   close: [err?: Error];
 }
 
-export class Client extends EventEmitter<ClientEvents> {
-  constructor(readonly options: SessionOptions, readonly policy: ReconnectPolicy) { super(); }
+/** queued (not yet sent) messages above which write() asks the caller to wait for 'drain' */
+const HIGH_WATER = 1000;
+
+interface SubscribeCall {
+  subs: Subscription[];
+  props: SubscribeProperties | undefined;
+}
+
+export class Client extends EventEmitter<ClientEvents> implements ConnectionHost {
+  readonly outbox = new Outbox();
+  readonly qos2Received = new Set<number>();
+  private conn: Connection | undefined;
+  private subscriptions: SubscribeCall[] = [];
+  private needDrain = false;
+  private ending = false;
+  private finished = false;
+  private paused = false;
+  private idleWaiters: Array<() => void> = [];
+  private reconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(readonly options: SessionOptions, readonly policy: ReconnectPolicy) {
+    super();
+  }
+
   /** First connection; rejects with ConnectionRefusedError | TransportError | TimeoutError. */
-  connect(): Promise<ConnackInfo> { throw new Error('not implemented'); }
-  get connected(): boolean { return false; }
+  async connect(): Promise<ConnackInfo> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.openConnection();
+      } catch (err) {
+        const again = this.policy.retryFirstConnect && attempt <= this.policy.maxRetries && isRetryable(err as Error) && !this.ending;
+        if (!again) {
+          this.finish(err as Error);
+          throw err;
+        }
+        const delay = backoffDelay(this.policy, attempt);
+        this.emit('reconnecting', attempt, delay);
+        await new Promise((r) => { this.reconnectTimer = setTimeout(r, delay); });
+      }
+    }
+  }
+
+  private async openConnection(): Promise<ConnackInfo> {
+    const conn = new Connection(this.options, this);
+    this.conn = conn;
+    const info = await conn.open();
+    if (this.paused) conn.pause();
+    conn.resendInflight(info.sessionPresent);
+    conn.pump();
+    this.onProgress();
+    this.emit('connect', info);
+    // re-subscribe after a reconnect, as mosquitto_sub does in its connect callback
+    for (const call of this.subscriptions) void this.sendSubscribe(conn, call).catch(() => undefined);
+    return info;
+  }
+
+  get connected(): boolean {
+    return this.conn?.state === 'connected';
+  }
+
   /** broker's v5 maximum packet size, or undefined */
-  get maxPacketSize(): number | undefined { return undefined; }
+  get maxPacketSize(): number | undefined {
+    return this.conn?.maxPacketSize;
+  }
+
   /** Queue a publish. Returns false when the caller should wait for 'drain'. cb runs once the
    *  message is written (QoS 0) or acknowledged (QoS 1/2), or with the error that failed it. */
-  write(_msg: OutboundMessage, _cb?: WriteCallback): boolean { throw new Error('not implemented'); }
+  write(msg: OutboundMessage, cb?: WriteCallback): boolean {
+    if (this.finished) {
+      const err = new ConnectionClosedError('the client is closed');
+      if (cb) process.nextTick(cb, err);
+      return false;
+    }
+    this.outbox.push(msg, cb);
+    const conn = this.conn;
+    if (conn) conn.pump();
+    if (this.outbox.size === 0 && this.idleWaiters.length > 0) this.onProgress();
+    const ok = this.outbox.queued < HIGH_WATER && !(conn?.socketFull ?? false);
+    if (!ok) this.needDrain = true;
+    return ok;
+  }
+
   publish(msg: OutboundMessage): Promise<void> {
     return new Promise((res, rej) => { this.write(msg, (e) => (e ? rej(e) : res())); });
   }
+
   /** Reason code per filter (granted QoS or >= 0x80). Remembered and replayed on reconnect. */
-  subscribe(_subs: Subscription[], _props?: SubscribeProperties): Promise<number[]> { throw new Error('not implemented'); }
-  unsubscribe(_topics: string[], _props?: { userProperties?: UserProperties }): Promise<number[]> { throw new Error('not implemented'); }
+  async subscribe(subs: Subscription[], props?: SubscribeProperties): Promise<number[]> {
+    const call: SubscribeCall = { subs, props };
+    this.subscriptions.push(call);
+    return this.sendSubscribe(this.requireConn(), call);
+  }
+
+  private sendSubscribe(conn: Connection, call: SubscribeCall): Promise<number[]> {
+    const v5 = conn.version === 5;
+    return this.request(conn, (messageId) => ({
+      cmd: 'subscribe',
+      messageId,
+      subscriptions: call.subs.map((s) => (v5
+        ? { topic: s.topic, qos: s.qos, nl: s.noLocal ?? false, rap: s.retainAsPublished ?? false, rh: s.retainHandling ?? 0 }
+        : { topic: s.topic, qos: s.qos })),
+      ...(v5 && call.props ? { properties: call.props } : {}),
+    }));
+  }
+
+  async unsubscribe(topics: string[], props?: { userProperties?: UserProperties }): Promise<number[]> {
+    const drop = new Set(topics);
+    this.subscriptions = this.subscriptions
+      .map((c) => ({ ...c, subs: c.subs.filter((s) => !drop.has(s.topic)) }))
+      .filter((c) => c.subs.length > 0);
+    const conn = this.requireConn();
+    const codes = await this.request(conn, (messageId) => ({
+      cmd: 'unsubscribe', messageId, unsubscriptions: topics,
+      ...(conn.version === 5 && props ? { properties: props } : {}),
+    }));
+    return codes.length ? codes : topics.map(() => 0);
+  }
+
+  private request(conn: Connection, build: (id: number) => Parameters<Connection['send']>[0]): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      const id = this.outbox.allocateId((i) => conn.pendingAcks.has(i));
+      conn.pendingAcks.set(id, { resolve, reject });
+      conn.send(build(id));
+    });
+  }
+
+  private requireConn(): Connection {
+    if (!this.conn || this.conn.state !== 'connected') throw new MqttError('not connected');
+    return this.conn;
+  }
+
   /** Stop reading the socket (inbound back-pressure) / start again. */
-  pause(): void {}
-  resume(): void {}
+  pause(): void {
+    this.paused = true;
+    this.conn?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.conn?.resume();
+  }
+
   /** Wait for queued and in-flight writes, send DISCONNECT, close. */
-  end(_opts?: { reasonCode?: number; properties?: Record<string, unknown> }): Promise<void> { throw new Error('not implemented'); }
+  async end(opts?: { reasonCode?: number; properties?: Record<string, unknown> }): Promise<void> {
+    if (this.finished) return;
+    this.ending = true;
+    if (this.outbox.size > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+    if (this.finished) return;
+    clearTimeout(this.reconnectTimer);
+    const conn = this.conn;
+    if (conn && conn.state === 'connected') await conn.disconnect(opts?.reasonCode, opts?.properties);
+    this.finish(undefined);
+  }
+
   /** Close at once without DISCONNECT (the broker sends the will). */
-  destroy(): void {}
+  destroy(): void {
+    clearTimeout(this.reconnectTimer);
+    this.ending = true;
+    this.conn?.destroy();
+    this.finish(new ConnectionClosedError('connection closed'));
+  }
+
+  // ---- ConnectionHost
+
+  onMessage(msg: InboundMessage): void {
+    this.emit('message', msg);
+  }
+
+  onProgress(): void {
+    if (this.outbox.size === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+    if (this.needDrain && this.outbox.queued < HIGH_WATER / 2 && !(this.conn?.socketFull ?? false)) {
+      this.needDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  onClose(err: Error | undefined): void {
+    const conn = this.conn;
+    if (!conn || conn.info === undefined || this.finished) return; // a failed open() reports through connect()
+    if (err === undefined) return; // our own clean DISCONNECT
+    if (!this.policy.enabled || !isRetryable(err) || (this.ending && this.outbox.size === 0)) {
+      this.finish(err);
+      return;
+    }
+    this.emit('offline', err);
+    void this.reconnectLoop(err);
+  }
+
+  private async reconnectLoop(lastErr: Error): Promise<void> {
+    for (let attempt = 1; attempt <= this.policy.maxRetries; attempt++) {
+      const delay = backoffDelay(this.policy, attempt);
+      this.emit('reconnecting', attempt, delay);
+      await new Promise((r) => { this.reconnectTimer = setTimeout(r, delay); });
+      if (this.finished) return;
+      try {
+        await this.openConnection();
+        return;
+      } catch (err) {
+        lastErr = err as Error;
+        if (err instanceof ConnectionRefusedError && !isRetryable(err)) break;
+      }
+    }
+    this.finish(lastErr);
+  }
+
+  private finish(err: Error | undefined): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.reconnectTimer);
+    if (this.outbox.size > 0) this.outbox.failAll(err ?? new ConnectionClosedError('connection closed'));
+    this.onProgress();
+    for (const w of this.idleWaiters) w();
+    this.idleWaiters = [];
+    this.emit('close', err);
+  }
 }

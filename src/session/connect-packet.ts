@@ -1,0 +1,36 @@
+// CONNECT from session options, and what the CONNACK tells us back.
+import { randomBytes } from 'node:crypto';
+import type { IConnackPacket, IConnectPacket } from '../protocol/codec.ts';
+import type { ConnackInfo, SessionOptions } from './types.ts';
+
+export function buildConnect(o: SessionOptions): IConnectPacket {
+  let clientId = o.clientId ?? '';
+  // MQTT 3.1 has no zero-length client id, and a persistent session needs a stable one
+  if (clientId === '' && o.protocolVersion === 3) clientId = `tsmqtt-${randomBytes(6).toString('hex')}`;
+  const p: IConnectPacket = {
+    cmd: 'connect',
+    protocolId: o.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    protocolVersion: o.protocolVersion,
+    clientId,
+    clean: o.clean,
+    keepalive: o.keepalive,
+  };
+  if (o.username !== undefined) p.username = o.username;
+  if (o.password !== undefined) p.password = o.password;
+  if (o.will) {
+    p.will = { topic: o.will.topic, payload: o.will.payload, qos: o.will.qos, retain: o.will.retain };
+    if (o.protocolVersion === 5 && o.will.properties) p.will.properties = o.will.properties;
+  }
+  if (o.protocolVersion === 5 && o.connectProperties) p.properties = o.connectProperties;
+  return p;
+}
+
+export function connackInfo(p: IConnackPacket, o: SessionOptions): ConnackInfo {
+  return {
+    sessionPresent: p.sessionPresent,
+    reasonCode: p.reasonCode ?? p.returnCode ?? 0,
+    protocolVersion: o.protocolVersion,
+    clientId: p.properties?.assignedClientIdentifier ?? o.clientId ?? '',
+    properties: p.properties as Record<string, unknown> | undefined,
+  };
+}

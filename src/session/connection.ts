@@ -1,0 +1,299 @@
+// One connection's life: transport, CONNECT/CONNACK, keepalive, the QoS flows both ways.
+// State that must outlive the connection (outbox, inbound QoS 2 ids) belongs to the host (Client).
+import type { Duplex } from 'node:stream';
+import { Decoder, encode, type IConnackPacket, type IPublishPacket, type Packet, type ProtocolVersion } from '../protocol/codec.ts';
+import { connackText, reasonText } from '../protocol/reason-codes.ts';
+import { ConnectionClosedError, ConnectionRefusedError, MqttError, ProtocolError, TimeoutError } from './errors.ts';
+import type { ConnackInfo, InboundMessage, SessionOptions } from './types.ts';
+import type { Entry, Outbox } from './outbox.ts';
+import { describeReceived, describeSent } from './debug-lines.ts';
+import { openTransport } from './transport.ts';
+import { buildConnect, connackInfo } from './connect-packet.ts';
+import { handlers } from './inbound.ts';
+
+export type ConnState = 'connecting' | 'connected' | 'disconnecting' | 'closed';
+
+/** What a connection needs from the Client that owns it. */
+export interface ConnectionHost {
+  readonly outbox: Outbox;
+  /** inbound QoS 2 packet ids received but not yet released (exactly-once across reconnects) */
+  readonly qos2Received: Set<number>;
+  onMessage(msg: InboundMessage): void;
+  /** the outbox made progress or the socket drained */
+  onProgress(): void;
+  onClose(err: Error | undefined): void;
+}
+
+interface PendingAck {
+  resolve(codes: number[]): void;
+  reject(err: Error): void;
+}
+
+export class Connection {
+  state: ConnState = 'connecting';
+  version: ProtocolVersion;
+  info: ConnackInfo | undefined;
+  socketFull = false;
+  /** max QoS 1/2 in flight: -M capped by the broker's receive maximum */
+  window: number;
+  maxPacketSize: number | undefined;
+  readonly pendingAcks = new Map<number, PendingAck>();
+  /** inbound topic aliases [MQTT-3.3.2.3.4] */
+  readonly aliasesIn = new Map<number, string>();
+  private aliasesOut: Map<string, number> | undefined;
+  private aliasOutMax = 0;
+  private socket: Duplex | undefined;
+  private decoder: Decoder;
+  private closeError: Error | undefined;
+  private corked = false;
+  private sentSinceTick = false;
+  private idleTicks = 0;
+  private pingOutstanding = false;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private paused = false;
+  private connackWaiter: { resolve(p: IConnackPacket): void; reject(e: Error): void } | undefined;
+  readonly label: string;
+  /** bound once: flushes the batch of writes made during one event-loop turn */
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket?.uncork();
+  };
+
+  constructor(readonly opts: SessionOptions, readonly host: ConnectionHost) {
+    this.version = opts.protocolVersion;
+    this.window = opts.maxInflight;
+    this.label = opts.clientId ? opts.clientId : '(null)';
+    this.decoder = new Decoder(this.version, {
+      onPacket: (p) => this.onPacket(p),
+      onError: (e) => this.fail(new ProtocolError(`malformed packet from the broker: ${e.message}`)),
+    });
+  }
+
+  async open(): Promise<ConnackInfo> {
+    const deadline = setTimeout(() => this.fail(new TimeoutError(`no CONNACK from the broker within ${this.opts.connectTimeoutMs / 1000}s`)), this.opts.connectTimeoutMs);
+    try {
+      const socket = await openTransport(this.opts.transport, this.opts.connectTimeoutMs);
+      if (this.state === 'closed') { socket.destroy(); throw this.closeError!; }
+      this.attach(socket);
+      const connack = new Promise<IConnackPacket>((resolve, reject) => { this.connackWaiter = { resolve, reject }; });
+      this.send(buildConnect(this.opts));
+      const p = await connack;
+      const code = p.reasonCode ?? p.returnCode ?? 0;
+      if (code !== 0) {
+        const reasonString = p.properties?.reasonString;
+        const err = new ConnectionRefusedError(code, connackText(code, this.version), reasonString);
+        this.fail(err);
+        throw err;
+      }
+      this.info = connackInfo(p, this.opts);
+      const props = p.properties;
+      if (props?.receiveMaximum) this.window = Math.min(this.window, props.receiveMaximum);
+      if (props?.maximumPacketSize) this.maxPacketSize = props.maximumPacketSize;
+      if (this.opts.sendTopicAliases && props?.topicAliasMaximum) {
+        this.aliasOutMax = props.topicAliasMaximum;
+        this.aliasesOut = new Map();
+      }
+      this.state = 'connected';
+      this.startKeepalive(props?.serverKeepAlive ?? this.opts.keepalive);
+      return this.info;
+    } catch (err) {
+      if (this.state !== 'closed') this.fail(err as Error);
+      throw err;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  private attach(socket: Duplex): void {
+    this.socket = socket;
+    socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
+    socket.on('drain', () => { this.socketFull = false; this.pump(); this.host.onProgress(); });
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => this.closed());
+    socket.on('end', () => socket.end());
+  }
+
+  /** Encode and write one packet; writes of one event-loop turn go out in one batch. */
+  send(p: Packet): void {
+    const socket = this.socket;
+    if (!socket || socket.destroyed) return;
+    if (this.opts.debug) this.opts.debug(describeSent(this.label, p));
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(this.uncork);
+    }
+    if (!socket.write(encode(p, this.version))) this.socketFull = true;
+    this.sentSinceTick = true;
+  }
+
+  /** Send queued messages while the in-flight window and the socket allow. */
+  pump(): void {
+    if (this.state !== 'connected') return;
+    const ob = this.host.outbox;
+    while (!this.socketFull) {
+      const e = ob.peek();
+      if (!e) break;
+      if (e.msg.qos > 0 && ob.inflight.size >= this.window) break;
+      ob.shift();
+      if (this.tooLarge(e)) continue;
+      if (e.msg.qos === 0) {
+        this.sendPublish(e, false);
+        e.cb?.(null);
+      } else {
+        e.id = ob.allocateId((id) => this.pendingAcks.has(id));
+        e.state = 'publish';
+        ob.inflight.set(e.id, e);
+        this.sendPublish(e, false);
+      }
+    }
+  }
+
+  /** After a reconnect into a present session: resend unacknowledged messages with DUP [MQTT-4.4.0-1]. */
+  resendInflight(sessionPresent: boolean): void {
+    const ob = this.host.outbox;
+    for (const e of [...ob.inflight.values()]) {
+      if (e.state === 'pubrel') {
+        if (sessionPresent) this.send({ cmd: 'pubrel', messageId: e.id });
+        else { ob.inflight.delete(e.id); e.cb?.(null); } // the broker had it (PUBREC); a new session forgot the id
+      } else {
+        this.sendPublish(e, sessionPresent);
+      }
+    }
+  }
+
+  private tooLarge(e: Entry): boolean {
+    const max = this.maxPacketSize;
+    if (!max || e.msg.payload.length + Buffer.byteLength(e.msg.topic) + 16 < max) return false;
+    const size = encode(this.publishPacket(e, false), this.version).length;
+    if (size <= max) return false;
+    e.cb?.(new MqttError(`message for '${e.msg.topic}' is ${size} bytes; the broker accepts packets of at most ${max} bytes`));
+    return true;
+  }
+
+  private publishPacket(e: Entry, dup: boolean): IPublishPacket {
+    const m = e.msg;
+    const p: IPublishPacket = { cmd: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: m.retain, dup, messageId: e.id || undefined };
+    if (this.version === 5 && m.properties) p.properties = m.properties;
+    return p;
+  }
+
+  private sendPublish(e: Entry, dup: boolean): void {
+    const p = this.publishPacket(e, dup);
+    const aliases = this.aliasesOut;
+    if (aliases) {
+      const alias = aliases.get(p.topic);
+      if (alias !== undefined) {
+        p.properties = { ...p.properties, topicAlias: alias };
+        p.topic = '';
+      } else if (aliases.size < this.aliasOutMax) {
+        aliases.set(p.topic, aliases.size + 1);
+        p.properties = { ...p.properties, topicAlias: aliases.size };
+      }
+    }
+    this.send(p);
+  }
+
+  private onPacket(p: Packet): void {
+    if (this.opts.debug) this.opts.debug(describeReceived(this.label, p));
+    this.idleTicks = 0;
+    if (p.cmd === 'connack') {
+      const w = this.connackWaiter;
+      this.connackWaiter = undefined;
+      if (w) w.resolve(p);
+      else this.fail(new ProtocolError('unexpected second CONNACK'));
+      return;
+    }
+    if (this.state === 'connecting') return this.fail(new ProtocolError(`broker sent ${p.cmd.toUpperCase()} before CONNACK`));
+    const handler = handlers[p.cmd];
+    if (handler) handler(this, p as never);
+  }
+
+  /** Called by inbound handlers: the broker asked us to go (v5 DISCONNECT). */
+  brokerDisconnect(code: number, reason: string | undefined): void {
+    this.fail(new ConnectionClosedError(`the broker closed the connection: ${reasonText(code)}${reason ? ` (${reason})` : ''}`));
+  }
+
+  pingAnswered(): void {
+    this.pingOutstanding = false;
+  }
+
+  private startKeepalive(seconds: number): void {
+    if (!seconds) return;
+    // four ticks per interval: a PINGREQ goes out at most 1.25 x keepalive after the last packet
+    this.keepaliveTimer = setInterval(() => this.keepaliveTick(seconds), (seconds * 1000) / 4);
+    this.keepaliveTimer.unref();
+  }
+
+  private keepaliveTick(seconds: number): void {
+    if (this.sentSinceTick && !this.pingOutstanding) {
+      this.sentSinceTick = false;
+      this.idleTicks = 0;
+      return;
+    }
+    this.idleTicks++;
+    if (this.pingOutstanding) {
+      if (this.idleTicks >= 4 && !this.paused) this.fail(new TimeoutError(`no PINGRESP from the broker within ${seconds}s: connection lost`));
+      return;
+    }
+    if (this.idleTicks >= 4) {
+      this.pingOutstanding = true;
+      this.idleTicks = 0;
+      this.send({ cmd: 'pingreq' });
+    }
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.socket?.resume();
+  }
+
+  /** Clean close: DISCONNECT then end the socket. */
+  disconnect(reasonCode?: number, properties?: Record<string, unknown>): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    this.state = 'disconnecting';
+    const p: Packet = { cmd: 'disconnect' };
+    if (this.version === 5 && (reasonCode || properties)) {
+      p.reasonCode = reasonCode ?? 0;
+      if (properties) p.properties = properties;
+    }
+    this.send(p);
+    return new Promise((resolve) => {
+      const socket = this.socket!;
+      socket.once('close', () => resolve());
+      socket.end();
+      setTimeout(() => socket.destroy(), 2000).unref();
+    });
+  }
+
+  /** End the connection with an error (no DISCONNECT: the broker publishes the will). */
+  fail(err: Error): void {
+    if (this.state === 'closed') return;
+    this.closeError ??= err;
+    if (this.socket) this.socket.destroy();
+    else this.closed();
+  }
+
+  destroy(): void {
+    this.fail(new ConnectionClosedError('connection closed'));
+  }
+
+  private closed(): void {
+    if (this.state === 'closed') return;
+    const clean = this.state === 'disconnecting' && !this.closeError;
+    this.state = 'closed';
+    clearInterval(this.keepaliveTimer);
+    const err = clean ? undefined : (this.closeError ?? new ConnectionClosedError('the broker closed the connection'));
+    this.connackWaiter?.reject(err ?? new ConnectionClosedError('connection closed before CONNACK'));
+    this.connackWaiter = undefined;
+    for (const w of this.pendingAcks.values()) w.reject(err ?? new ConnectionClosedError('connection closed'));
+    this.pendingAcks.clear();
+    this.host.onClose(err);
+  }
+}
+

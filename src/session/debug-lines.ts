@@ -1,0 +1,33 @@
+// mosquitto-style `-d` lines (libmosquitto's log format), so scripts and eyes that know them keep working.
+// Passwords are never part of any line.
+import type { Packet } from '../protocol/codec.ts';
+
+export function describeSent(id: string, p: Packet): string {
+  return describe(p, true).split('\n').map((l) => `Client ${id} sending ${l}`).join('\n');
+}
+
+export function describeReceived(id: string, p: Packet): string {
+  return `Client ${id} received ${describe(p, false)}`;
+}
+
+function describe(p: Packet, sending: boolean): string {
+  switch (p.cmd) {
+    case 'connack': return `CONNACK (${p.reasonCode ?? p.returnCode ?? 0})`;
+    case 'publish': {
+      const len = p.payload === undefined ? 0 : typeof p.payload === 'string' ? Buffer.byteLength(p.payload) : p.payload.length;
+      return `PUBLISH (d${p.dup ? 1 : 0}, q${p.qos}, r${p.retain ? 1 : 0}, m${p.messageId ?? 0}, '${p.topic}', ... (${len} bytes))`;
+    }
+    case 'puback': return sending ? `PUBACK (m${p.messageId}, rc${p.reasonCode ?? 0})` : `PUBACK (Mid: ${p.messageId}, RC:${p.reasonCode ?? 0})`;
+    case 'pubrec': return sending ? `PUBREC (m${p.messageId}, rc${p.reasonCode ?? 0})` : `PUBREC (Mid: ${p.messageId})`;
+    case 'pubrel': return sending ? `PUBREL (m${p.messageId})` : `PUBREL (Mid: ${p.messageId})`;
+    case 'pubcomp': return sending ? `PUBCOMP (m${p.messageId})` : `PUBCOMP (Mid: ${p.messageId}, RC:${p.reasonCode ?? 0})`;
+    case 'subscribe':
+      return p.subscriptions.map((s) => {
+        const opts = (s.nl ? 4 : 0) | (s.rap ? 8 : 0) | ((s.rh ?? 0) << 4);
+        return `SUBSCRIBE (Mid: ${p.messageId}, Topic: ${s.topic}, QoS: ${s.qos}, Options: 0x${opts.toString(16).padStart(2, '0')})`;
+      }).join(`\n`);
+    case 'unsubscribe': return p.unsubscriptions.map((t) => `UNSUBSCRIBE (Mid: ${p.messageId}, Topic: ${t})`).join('\n');
+    case 'disconnect': return p.reasonCode ? `DISCONNECT (${p.reasonCode})` : 'DISCONNECT';
+    default: return p.cmd.toUpperCase();
+  }
+}

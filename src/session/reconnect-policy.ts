@@ -1,0 +1,30 @@
+// When and how soon to try again after a lost or failed connection.
+import type { ReconnectPolicy } from './types.ts';
+import { ConnectionRefusedError, MqttError, ProtocolError, TransportError } from './errors.ts';
+
+export const DEFAULT_RECONNECT: ReconnectPolicy = {
+  enabled: true,
+  retryFirstConnect: false,
+  maxRetries: Infinity,
+  initialDelayMs: 250,
+  maxDelayMs: 10_000,
+};
+
+/** Exponential backoff with +-20% jitter, so a fleet of clients does not reconnect in step. */
+export function backoffDelay(p: ReconnectPolicy, attempt: number): number {
+  const base = Math.min(p.maxDelayMs, p.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** CONNACK codes that may go away by themselves: server unavailable (v3: 3; v5: 0x88 0x89 0x9f). */
+const TRANSIENT_REFUSALS = new Set([3, 0x88, 0x89, 0x9f]);
+
+export function isRetryable(err: Error): boolean {
+  if (err instanceof ConnectionRefusedError) return TRANSIENT_REFUSALS.has(err.reasonCode);
+  if (err instanceof TransportError) {
+    // configuration errors (TLS verification, unreadable files) do not heal by waiting
+    return !err.message.startsWith('TLS:') && !err.message.startsWith('cannot read') && err.code !== 'EADDRNOTAVAIL';
+  }
+  if (err instanceof ProtocolError) return false;
+  return err instanceof MqttError;
+}

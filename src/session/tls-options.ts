@@ -1,0 +1,78 @@
+// TLS options → node:tls connect options. Node has no OpenSSL capath, so --capath loads every PEM
+// certificate in the directory itself: hashed by `openssl rehash` or not (mosquitto#396, #2260).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { rootCertificates, type ConnectionOptions } from 'node:tls';
+import type { TlsOptions } from './types.ts';
+import { TransportError } from './errors.ts';
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function readOption(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new TransportError(`cannot read ${what} '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code)}`, code, { cause: err });
+  }
+}
+
+function certsIn(pem: string): string[] {
+  return pem.match(PEM_CERT) ?? [];
+}
+
+/** Every distinct PEM certificate in a directory (symlinks of a hashed capath collapse into one). */
+export function loadCapath(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new TransportError(`cannot read --capath directory '${dir}': ${code === 'ENOENT' ? 'no such directory' : String(code)}`, code, { cause: err });
+  }
+  const seen = new Set<string>();
+  for (const name of names.sort()) {
+    const p = join(dir, name);
+    try {
+      if (!statSync(p).isFile()) continue;
+      for (const c of certsIn(readFileSync(p, 'latin1'))) seen.add(c);
+    } catch {
+      // unreadable entries are skipped, as OpenSSL's capath lookup would
+    }
+  }
+  if (seen.size === 0) throw new TransportError(`--capath directory '${dir}' holds no PEM certificate`);
+  return [...seen];
+}
+
+const TLS_VERSIONS: Record<string, ConnectionOptions['minVersion']> = {
+  'tlsv1.3': 'TLSv1.3', 'tlsv1.2': 'TLSv1.2', 'tlsv1.1': 'TLSv1.1', 'tlsv1': 'TLSv1',
+};
+
+export function tlsConnectOptions(t: TlsOptions, host: string): ConnectionOptions {
+  const o: ConnectionOptions = {};
+  const ca: string[] = [];
+  if (t.cafile) {
+    const certs = certsIn(readOption(t.cafile, '--cafile').toString('latin1'));
+    if (certs.length === 0) throw new TransportError(`--cafile '${t.cafile}' holds no PEM certificate`);
+    ca.push(...certs);
+  }
+  if (t.capath) ca.push(...loadCapath(t.capath));
+  if (ca.length > 0) o.ca = t.useOsCerts ? [...rootCertificates, ...ca] : ca;
+  if (t.cert) o.cert = readOption(t.cert, '--cert');
+  if (t.key) o.key = readOption(t.key, '--key');
+  if (t.passphrase !== undefined) o.passphrase = t.passphrase;
+  if (t.insecure) o.checkServerIdentity = () => undefined;
+  if (t.tlsVersion) {
+    const v = TLS_VERSIONS[t.tlsVersion.toLowerCase()];
+    if (!v) throw new TransportError(`unknown --tls-version '${t.tlsVersion}' (use tlsv1.3, tlsv1.2 or tlsv1.1)`);
+    // mosquitto's --tls-version pins one version
+    o.minVersion = v;
+    o.maxVersion = v;
+  }
+  if (t.ciphers) o.ciphers = t.ciphers;
+  if (t.alpn && t.alpn.length > 0) o.ALPNProtocols = t.alpn;
+  const servername = t.servername ?? host;
+  // SNI must not be an IP address (RFC 6066)
+  if (!/^[\d.]+$/.test(servername) && !servername.includes(':')) o.servername = servername;
+  return o;
+}

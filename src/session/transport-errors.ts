@@ -1,0 +1,49 @@
+// Node socket/TLS/DNS errors → one TransportError whose message names the cause and the fix.
+import { TransportError } from './errors.ts';
+
+interface NodeErr extends Error {
+  code?: string;
+  reason?: string;
+  cert?: { subjectaltname?: string; valid_to?: string; subject?: { CN?: string } };
+  host?: string;
+}
+
+export function describeTransportError(err: unknown, target: string, host: string): TransportError {
+  const e = err as NodeErr;
+  const code = e.code ?? '';
+  const msg = (() => {
+    switch (code) {
+      case 'ECONNREFUSED': return `Connection refused by ${target}: is the broker running and listening there?`;
+      case 'ENOTFOUND': return `cannot resolve host '${host}' (DNS lookup failed)`;
+      case 'EAI_AGAIN': return `cannot resolve host '${host}' (DNS temporarily unavailable)`;
+      case 'ETIMEDOUT': return `connection to ${target} timed out`;
+      case 'EHOSTUNREACH': case 'ENETUNREACH': return `no route to ${target} (${code})`;
+      case 'ECONNRESET': return `connection to ${target} was reset by the peer`;
+      case 'EADDRNOTAVAIL': return `cannot bind the local address (-A): ${e.message}`;
+      case 'ENOENT': return `no Unix socket at ${target}`;
+      case 'EACCES': return `permission denied opening ${target}`;
+      case 'ERR_TLS_CERT_ALTNAME_INVALID': {
+        const names = (e.cert?.subjectaltname ?? '').split(/,\s*/).filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, ''));
+        return `TLS: certificate for '${host}' has names [${names.join(', ')}]; connect to one of them, or use --insecure to skip the host name check`;
+      }
+      case 'CERT_HAS_EXPIRED': return `TLS: the broker's certificate has expired${e.cert?.valid_to ? ` (on ${e.cert.valid_to})` : ''}`;
+      case 'CERT_NOT_YET_VALID': return `TLS: the broker's certificate is not valid yet`;
+      case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY': case 'UNABLE_TO_GET_ISSUER_CERT':
+        return `TLS: the broker's certificate is not signed by a trusted CA (${code}); give its CA with --cafile or --capath`;
+      case 'SELF_SIGNED_CERT_IN_CHAIN': case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+        return `TLS: the broker's certificate chain ends in an untrusted self-signed certificate (${code}); give that CA with --cafile or --capath`;
+      case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED': case 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE':
+        return `TLS: the broker requires a client certificate (${code}); give --cert and --key`;
+      case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE': case 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA': case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN':
+        return `TLS: the broker rejected our client certificate (${code})`;
+      case 'ERR_OSSL_BAD_DECRYPT': case 'ERR_OSSL_EVP_BAD_DECRYPT':
+        return `TLS: cannot decrypt the --key file: wrong or missing passphrase`;
+      case 'ERR_SSL_WRONG_VERSION_NUMBER':
+        return `TLS: ${target} did not answer with TLS (is it a plain MQTT port?)`;
+      default:
+        if (code.startsWith('ERR_OSSL') || code.startsWith('ERR_SSL')) return `TLS: ${e.reason ?? e.message} (${code})`;
+        return `cannot connect to ${target}: ${e.message}`;
+    }
+  })();
+  return new TransportError(msg, code || undefined, { cause: err });
+}

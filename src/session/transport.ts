@@ -1,0 +1,54 @@
+// Opens the byte stream a session runs over: TCP, TLS, WebSocket (ws/wss) or a Unix socket.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { TransportOptions } from './types.ts';
+import { TimeoutError, TransportError } from './errors.ts';
+import { tlsConnectOptions } from './tls-options.ts';
+import { describeTransportError } from './transport-errors.ts';
+
+export function transportTarget(t: TransportOptions): { target: string; host: string } {
+  switch (t.kind) {
+    case 'tcp': case 'tls': return { target: `${t.host}:${t.port}`, host: t.host };
+    case 'unix': return { target: t.path, host: 'localhost' };
+    default: return { target: t.url, host: new URL(t.url).hostname };
+  }
+}
+
+export async function openTransport(t: TransportOptions, timeoutMs: number): Promise<Duplex> {
+  const { target, host } = transportTarget(t);
+  if (t.kind === 'ws' || t.kind === 'wss') {
+    const { openWebSocket } = await import('./transport-ws.ts');
+    return withTimeout(openWebSocket(t, host), timeoutMs, target);
+  }
+  let socket: net.Socket;
+  let ready: string;
+  if (t.kind === 'tls') {
+    const opts = tlsConnectOptions(t.tls, host);
+    // tls.connect hands localAddress/noDelay on to net.connect (absent from its typings)
+    socket = tls.connect({ ...opts, host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as tls.ConnectionOptions);
+    ready = 'secureConnect';
+  } else if (t.kind === 'tcp') {
+    socket = net.connect({ host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay });
+    ready = 'connect';
+  } else {
+    socket = net.connect({ path: (t as { path: string }).path });
+    ready = 'connect';
+  }
+  const opened = new Promise<Duplex>((resolve, reject) => {
+    const onError = (err: Error) => { socket.destroy(); reject(describeTransportError(err, target, host)); };
+    socket.once('error', onError);
+    socket.once(ready, () => { socket.off('error', onError); resolve(socket); });
+  });
+  return withTimeout(opened, timeoutMs, target, () => socket.destroy());
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, target: string, onTimeout?: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new TimeoutError(`timed out after ${ms / 1000}s connecting to ${target}`));
+    }, ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e instanceof TransportError ? e : e); });
+  });
+}
