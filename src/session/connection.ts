@@ -7,7 +7,8 @@ import { ConnectionClosedError, ConnectionRefusedError, MqttError, ProtocolError
 import type { ConnackInfo, InboundMessage, SessionOptions } from './types.ts';
 import type { Entry, Outbox } from './outbox.ts';
 import { describeReceived, describeSent } from './debug-lines.ts';
-import { openTransport } from './transport.ts';
+import { openTransport, transportTarget } from './transport.ts';
+import { describeTransportError } from './transport-errors.ts';
 import { buildConnect, connackInfo } from './connect-packet.ts';
 import { handlers } from './inbound.ts';
 
@@ -108,7 +109,11 @@ export class Connection {
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
     socket.on('drain', () => { this.socketFull = false; this.pump(); this.host.onProgress(); });
-    socket.on('error', (err) => this.fail(err));
+    socket.on('error', (err) => {
+      // TLS 1.3 reports a refused client certificate only after the handshake
+      const { target, host } = transportTarget(this.opts.transport);
+      this.fail(describeTransportError(err, target, host));
+    });
     socket.on('close', () => this.closed());
     socket.on('end', () => socket.end());
   }

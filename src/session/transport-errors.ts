@@ -8,9 +8,12 @@ interface NodeErr extends Error {
   host?: string;
 }
 
-export function describeTransportError(err: unknown, target: string, host: string): TransportError {
+export function describeTransportError(err: unknown, target: string, host: string, inTlsHandshake = false): TransportError {
   const e = err as NodeErr;
   const code = e.code ?? '';
+  if (inTlsHandshake && code === 'ECONNRESET') {
+    return new TransportError(`TLS: ${target} closed the connection during the TLS handshake: is it a TLS listener?`, code, { cause: err });
+  }
   const msg = (() => {
     switch (code) {
       case 'ECONNREFUSED': return `Connection refused by ${target}: is the broker running and listening there?`;
@@ -26,12 +29,11 @@ export function describeTransportError(err: unknown, target: string, host: strin
         const names = (e.cert?.subjectaltname ?? '').split(/,\s*/).filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, ''));
         return `TLS: certificate for '${host}' has names [${names.join(', ')}]; connect to one of them, or use --insecure to skip the host name check`;
       }
-      case 'CERT_HAS_EXPIRED': return `TLS: the broker's certificate has expired${e.cert?.valid_to ? ` (on ${e.cert.valid_to})` : ''}`;
+      case 'CERT_HAS_EXPIRED': return `TLS: the broker's certificate has expired (CERT_HAS_EXPIRED)`;
       case 'CERT_NOT_YET_VALID': return `TLS: the broker's certificate is not valid yet`;
       case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY': case 'UNABLE_TO_GET_ISSUER_CERT':
-        return `TLS: the broker's certificate is not signed by a trusted CA (${code}); give its CA with --cafile or --capath`;
       case 'SELF_SIGNED_CERT_IN_CHAIN': case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-        return `TLS: the broker's certificate chain ends in an untrusted self-signed certificate (${code}); give that CA with --cafile or --capath`;
+        return `TLS: the broker's certificate is not signed by a trusted CA (${code}); give its CA with --cafile or --capath`;
       case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED': case 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE':
         return `TLS: the broker requires a client certificate (${code}); give --cert and --key`;
       case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE': case 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA': case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN':
@@ -41,6 +43,7 @@ export function describeTransportError(err: unknown, target: string, host: strin
       case 'ERR_SSL_WRONG_VERSION_NUMBER':
         return `TLS: ${target} did not answer with TLS (is it a plain MQTT port?)`;
       default:
+        if (/bad decrypt|interrupted or cancelled|bad password/i.test(e.message)) return `TLS: cannot decrypt the --key file: wrong or missing passphrase`;
         if (code.startsWith('ERR_OSSL') || code.startsWith('ERR_SSL')) return `TLS: ${e.reason ?? e.message} (${code})`;
         return `cannot connect to ${target}: ${e.message}`;
     }

@@ -25,8 +25,12 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
   let ready: string;
   if (t.kind === 'tls') {
     const opts = tlsConnectOptions(t.tls, host);
-    // tls.connect hands localAddress/noDelay on to net.connect (absent from its typings)
-    socket = tls.connect({ ...opts, host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as tls.ConnectionOptions);
+    try {
+      // tls.connect hands localAddress/noDelay on to net.connect (absent from its typings)
+      socket = tls.connect({ ...opts, host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as tls.ConnectionOptions);
+    } catch (err) {
+      throw describeTransportError(err, target, host); // bad key, wrong passphrase, bad cipher list
+    }
     ready = 'secureConnect';
   } else if (t.kind === 'tcp') {
     socket = net.connect({ host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay });
@@ -36,7 +40,10 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
     ready = 'connect';
   }
   const opened = new Promise<Duplex>((resolve, reject) => {
-    const onError = (err: Error) => { socket.destroy(); reject(describeTransportError(err, target, host)); };
+    const onError = (err: Error) => {
+      socket.destroy();
+      reject(describeTransportError(err, target, host, t.kind === 'tls'));
+    };
     socket.once('error', onError);
     socket.once(ready, () => { socket.off('error', onError); resolve(socket); });
   });
