@@ -111,27 +111,32 @@ function waitText(get: () => string, what: string, child: ChildProcess, ended: (
 }
 
 export function spawnBin(name: string, args: string[], opts: BinOptions = {}): RunningBin {
-  return spawnFile(binPath(name), name, args, opts, opts.stdin === undefined ? 'open' : 'write');
+  return spawnProcess(process.execPath, [binPath(name), ...args], opts, opts.stdin === undefined ? 'open' : 'write');
 }
 
 export function runBin(name: string, args: string[], opts: BinOptions = {}): Promise<BinResult> {
   let r: RunningBin;
   try {
-    r = spawnFile(binPath(name), name, args, opts, 'write');
+    r = spawnProcess(process.execPath, [binPath(name), ...args], opts, 'write');
   } catch (e) {
     return Promise.reject(e);
   }
   return r.exited();
 }
 
-/** Same machinery for any node script (e.g. a .mjs under scripts/): exported for other helpers. */
+/** Same machinery for any node script (e.g. a .mjs under scripts/). */
 export function spawnNodeScript(file: string, args: string[], opts: BinOptions = {}): RunningBin {
-  return spawnFile(file, file, args, opts, opts.stdin === undefined ? 'open' : 'write');
+  return spawnProcess(process.execPath, [file, ...args], opts, opts.stdin === undefined ? 'open' : 'write');
 }
 
-function spawnFile(file: string, name: string, args: string[], opts: BinOptions, stdinMode: 'open' | 'write'): RunningBin {
+/**
+ * Same machinery for any executable (mosq-clients.ts uses it for mosquitto_pub/sub).
+ * stdinMode 'write': write opts.stdin (or nothing) and close; 'open': leave child.stdin open.
+ */
+export function spawnProcess(command: string, args: string[], opts: BinOptions = {}, stdinMode: 'open' | 'write' = 'write'): RunningBin {
+  const name = command === process.execPath ? args[0] : command;
   const home = opts.home ?? isolatedHome();
-  const child = spawn(process.execPath, [file, ...args], {
+  const child = spawn(command, args, {
     cwd: opts.cwd ?? ROOT,
     env: binEnv(home, opts.env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -176,7 +181,7 @@ function spawnFile(file: string, name: string, args: string[], opts: BinOptions,
     exited: () => done.then((r) => {
       if (spawnError) throw new Error(`${name}: could not start: ${spawnError.message}`);
       if (timedOut) {
-        throw new Error(`${name} ${args.join(' ')} still running after ${timeoutMs} ms: SIGKILLed\n`
+        throw new Error(`${[command, ...args].join(' ')} still running after ${timeoutMs} ms: SIGKILLed\n`
           + `stdout:\n${show(r.out)}\nstderr:\n${show(r.stderr)}`);
       }
       return r;
