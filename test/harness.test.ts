@@ -2,12 +2,10 @@
 // independent party: if these fail, every other test's verdict is suspect.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
-import { encode, Decoder, type Packet } from '../src/protocol/codec.ts';
+import type { Packet } from '../src/protocol/codec.ts';
 import { makeCerts } from './helpers/certs.ts';
 import { startMosquitto, requireMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { mosqPub, mosqSubRun, requireMosquittoClients } from './helpers/mosq-clients.ts';
@@ -15,28 +13,11 @@ import { startWsGateway } from './helpers/ws-gateway.ts';
 import { startEmbedded } from './helpers/embedded.ts';
 import { startFakeBroker, acceptConnect } from './helpers/fake-broker.ts';
 import { runBin, spawnNodeScript, isolatedHome, ROOT } from './helpers/run-bin.ts';
-import { waitFor } from './helpers/wait.ts';
+import { wsMqtt } from './helpers/ws-mqtt.ts';
 
 requireMosquitto();
 requireMosquittoClients();
 
-/** A minimal MQTT client over a WebSocket, on our codec: enough to prove a gateway carries a session. */
-async function wsMqtt(url: string, ca?: string) {
-  const ws = new WebSocket(url, ['mqtt'], ca ? { ca: readFileSync(ca) } : {});
-  const packets: Packet[] = [];
-  const decoder = new Decoder(4, { onPacket: (p) => packets.push(p), onError: (e) => { throw e; } });
-  ws.on('message', (data: Buffer) => decoder.push(data));
-  await once(ws, 'open');
-  return {
-    ws,
-    send: (p: Packet) => ws.send(encode(p, 4)),
-    async next(): Promise<Packet> {
-      await waitFor(() => packets.length > 0, 5000, `a packet over ${url}`);
-      return packets.shift()!;
-    },
-    async close() { ws.close(); await once(ws, 'close'); },
-  };
-}
 const CONNECT: Packet = { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'harness-ws', keepalive: 30 };
 
 describe('certs', () => {
@@ -129,7 +110,7 @@ describe('mosquitto with tcp, tls, mutual-tls and password/acl listeners', () =>
 
   test('mutual tls: refused without a client cert, works with one', async () => {
     const c = m.certs!;
-    const since = m.log().length;
+    const since = m.logMark();
     const no = await mosqPub([...P('mtls'), '--cafile', c.ca, '-t', 'h/m', '-m', 'x']);
     // mosquitto_pub 2.0.11 races here too: "Protocol error" (exit 1) or "connection was lost" (exit 7)
     assert.ok(no.code === 1 || no.code === 7, `exit ${no.code}`);
@@ -154,7 +135,7 @@ describe('mosquitto with tcp, tls, mutual-tls and password/acl listeners', () =>
   });
 
   test('acl denies a topic outside the user\'s pattern', async () => {
-    const since = m.log().length;
+    const since = m.logMark();
     const r = await mosqPub([...P('auth'), '-V', '5', '-u', 'alice', '-P', 's3cret', '-t', 'denied/a', '-m', 'x', '-q', '1']);
     assert.equal(r.stderr, 'Warning: Publish 1 failed: Not authorized.\n');
     assert.equal(r.code, 0);
@@ -216,7 +197,7 @@ describe('ws gateway in front of mosquitto', () => {
     const gw = await startWsGateway({ targetPort: m.port, tls: { cert: c.serverCert, key: c.serverKey } });
     try {
       assert.equal(gw.url, `wss://127.0.0.1:${gw.port}/mqtt`);
-      const ws = await wsMqtt(gw.url, c.ca);
+      const ws = await wsMqtt(gw.url, { ca: c.ca });
       ws.send(CONNECT);
       const connack = await ws.next();
       assert.deepEqual([connack.cmd, (connack as { returnCode?: number }).returnCode], ['connack', 0]);

@@ -12,11 +12,13 @@
 //     persistence: true,     // keeps sessions/retained messages across restart()
 //     extra: 'max_keepalive 10',   // appended after the listeners (listener options apply to the last one)
 //   });
-//   m.port / m.ports.tls / m.certs (set when a tls listener exists) / m.log() / m.waitForLog(/re/)
+//   m.port / m.ports.tls / m.certs (set when a tls listener exists) / m.log()
+//   const mark = m.logMark(); ...; await m.waitForLog(/Sending SUBACK/, 5000, mark);
 //   await m.restart();  await m.stop();
 //
 // Config: per_listener_settings true, max_queued_messages 1000000, max_inflight_messages 20,
-// log_dest stderr + log_type all (captured by log(); last 4 MB kept). Readiness = the log says
+// log_dest stderr + log_type all (or opts.logTypes, e.g. ['error', 'warning'] for load tests; captured
+// by log(), the last 16-32 MB kept). Readiness = the log says
 // "running" and a listener port (a tcp one if any) accepts a TCP connection. A process 'exit' hook (and
 // SIGTERM/SIGHUP) kills every broker this process started and did not stop.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -35,6 +37,8 @@ export interface MosquittoOptions {
   listeners?: ListenerSpec[];
   persistence?: boolean;
   extra?: string;
+  /** mosquitto log_type values (default ['all']: every packet is logged) */
+  logTypes?: string[];
 }
 
 export interface Mosquitto {
@@ -49,7 +53,9 @@ export interface Mosquitto {
   configFile: string;
   /** broker log so far (all runs, restarts included) */
   log(): string;
-  /** resolves when the log (from now on, or from `since` = a previous log().length) matches */
+  /** position in the whole log so far (stays valid when old log text is dropped) */
+  logMark(): number;
+  /** resolves when the log from `since` (a logMark(); default: now) matches; default timeout 5000 ms */
   waitForLog(match: string | RegExp, timeoutMs?: number, since?: number): Promise<void>;
   /** send a signal by pid (e.g. SIGSTOP/SIGCONT to make the broker stall) */
   signal(sig: NodeJS.Signals): void;
@@ -57,7 +63,7 @@ export interface Mosquitto {
   restart(): Promise<void>;
 }
 
-const LOG_CAP = 4 * 1024 * 1024;
+const LOG_CAP = 16 * 1024 * 1024;
 const running = new Set<ChildProcess>();
 const dirs = new Set<string>();
 let hooked = false;
@@ -118,7 +124,7 @@ function buildConfig(dir: string, listeners: ListenerSpec[], ports: Record<strin
     'max_queued_messages 1000000',
     'max_inflight_messages 20',
     'log_dest stderr',
-    'log_type all',
+    ...(opts.logTypes ?? ['all']).map((t) => `log_type ${t}`),
     'log_timestamp_format %H:%M:%S',
     'connection_messages true',
   ];
@@ -166,11 +172,13 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   dirs.add(dir);
   const configFile = join(dir, 'mosquitto.conf');
   let log = '';
+  let dropped = 0;   // characters trimmed off the front (amortised: trim to CAP when over 2*CAP)
   const appendLog = (s: string) => {
     log += s;
-    if (log.length > LOG_CAP) log = log.slice(log.length - LOG_CAP);
+    if (log.length > 2 * LOG_CAP) { dropped += log.length - LOG_CAP; log = log.slice(log.length - LOG_CAP); }
     for (const w of waiters) w();
   };
+  const tail = (mark: number) => log.slice(Math.max(0, mark - dropped));
   const waiters = new Set<() => void>();
   const ports: Record<string, number> = {};
   let cur: Run | undefined;
@@ -184,19 +192,19 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     running.add(child);
     child.stdout!.setEncoding('utf8').on('data', appendLog);
     child.stderr!.setEncoding('utf8').on('data', appendLog);
-    const from = log.length;
+    const from = dropped + log.length;
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (run.done) break;
-      if (log.slice(from).includes(' running')) {
+      if (tail(from).includes(' running')) {
         // every listener is open once "running" is logged; probe one (a tcp one: no TLS noise in the log)
         if (await canConnect(ports[probe.name])) return run;
       }
       await new Promise((r) => setTimeout(r, 20));
     }
     if (!run.done) { child.kill('SIGKILL'); await run.exited; }
-    throw Object.assign(new Error(`mosquitto did not start (exit ${child.exitCode ?? child.signalCode ?? 'timeout'}):\n${log.slice(from).trim()}`),
-      { clash: /Address already in use/.test(log.slice(from)) });
+    throw Object.assign(new Error(`mosquitto did not start (exit ${child.exitCode ?? child.signalCode ?? 'timeout'}):\n${tail(from).trim()}`),
+      { clash: /Address already in use/.test(tail(from)) });
   };
 
   const stop = async () => {
@@ -229,12 +237,13 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     dir,
     configFile,
     log: () => log,
-    waitForLog(match, timeoutMs = 5000, since = log.length) {
-      const test = () => (typeof match === 'string' ? log.indexOf(match, since) >= 0 : match.test(log.slice(since)));
+    logMark: () => dropped + log.length,
+    waitForLog(match, timeoutMs = 5000, since = dropped + log.length) {
+      const test = () => (typeof match === 'string' ? tail(since).includes(match) : match.test(tail(since)));
       if (test()) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const check = () => { if (test()) { done(); resolve(); } };
-        const timer = setTimeout(() => { done(); reject(new Error(`mosquitto log never matched ${match} within ${timeoutMs} ms; log since:\n${log.slice(since)}`)); }, timeoutMs);
+        const timer = setTimeout(() => { done(); reject(new Error(`mosquitto log never matched ${match} within ${timeoutMs} ms; log since:\n${tail(since).slice(-4000)}`)); }, timeoutMs);
         const done = () => { clearTimeout(timer); waiters.delete(check); };
         waiters.add(check);
       });
