@@ -5,6 +5,8 @@
 //   const b = await startEmbedded({ ws: true });   // b.port (TCP, 127.0.0.1), b.wsUrl = ws://127.0.0.1:P/mqtt
 //   ... ; await b.stop();
 //   (b.aedes as Aedes) gives the aedes instance (events 'client', 'publish', ...), see node_modules/aedes.
+// It runs in the test's own event loop: never use execFileSync/spawnSync while it is up (the client
+// would hang on CONNECT); use runBin/mosqPub, which are async.
 // @ts-expect-error plain .mjs without a declaration file
 import { startEmbeddedBroker } from '../../scripts/embedded-broker.mjs';
 

@@ -12,6 +12,8 @@
 //   });
 //   autoAck(c, { pingresp: false })   // answer the usual packets automatically, except what you turn off
 //   fb.port, fb.connections, await fb.nextConnection(), fb.errors (handler/decode errors), await fb.stop()
+//   Stalls: simply don't answer (no PINGRESP / no CONNACK), or c.socket.pause() to stop reading so the
+//   client's writes back up; malformed bytes: c.sendRaw(Buffer.from([0x20, 0x05, 0, 0])).
 //
 // The decoder starts in v4 mode; CONNECT is self-describing (mqtt-packet reads its protocol level),
 // and the decoder switches to that version synchronously before the next packet is parsed.
