@@ -1,0 +1,117 @@
+// tsclear's option table: every shared connection/TLS/auth option, -t/-T/-L as mosquitto_sub has
+// them, and tsclear's own (dry run, confirmation, match, snapshot quiet time, JSON). The parser,
+// --help and the checks below all read this one table.
+import { COMMON_OPTIONS, propertyOption, topicOption, urlOption } from './common-options.ts';
+import { UsageError } from './errors.ts';
+import { intIn, OptionTable, seconds, type OptionSpec, type Store } from './option-spec.ts';
+import { checkTopicFilter } from '../protocol/topic.ts';
+import type { QoS } from '../session/types.ts';
+
+export const DEFAULT_QUIET_MS = 300;
+export const DEFAULT_CONFIRM_ABOVE = 10;
+
+const filter = (raw: string, name: string): string => {
+  const e = checkTopicFilter(raw);
+  if (e) throw new UsageError(`${name}: ${e}.`);
+  return raw;
+};
+
+const regex = (raw: string, name: string): RegExp => {
+  try {
+    return new RegExp(raw, 'u');
+  } catch (err) {
+    throw new UsageError(`${name}: invalid regular expression '${raw}': ${(err as Error).message.replace(/^Invalid regular expression: /, '')}.`);
+  }
+};
+
+const quietTime = (raw: string, name: string): number => {
+  const ms = seconds(raw, name);
+  if (ms < 1) throw new UsageError(`${name}: the quiet time must be more than 0 seconds (e.g. 0.3).`);
+  return ms;
+};
+
+export const CLEAR_OPTIONS: OptionSpec[] = [
+  topicOption('filter', 'topic filter whose retained messages are cleared (repeatable)'),
+  { key: 'filterOut', names: ['-T', '--filter-out'], kind: 'value', arg: 'filter', group: 'message', repeat: true, parse: filter, help: 'do not clear topics matching this filter (repeatable)' },
+  { key: 'match', names: ['--match'], kind: 'value', arg: 'regex', group: 'message', parse: regex, help: 'clear only topics this regular expression (JavaScript syntax) finds a match in' },
+  { key: 'dryRun', names: ['-n', '--dry-run'], kind: 'flag', group: 'message', help: 'list what would be cleared (topic, payload bytes, preview) and clear nothing' },
+  { key: 'yes', names: ['-y', '--yes'], kind: 'flag', group: 'message', help: 'clear without asking (needed when there is no terminal to ask on)' },
+  { key: 'confirmAbove', names: ['--confirm-above'], kind: 'value', arg: 'N', group: 'message', parse: intIn(0, 2_147_483_647, 'count'), help: `on a terminal, ask before clearing more than N retained messages (default ${DEFAULT_CONFIRM_ABOVE})` },
+  { key: 'quietTime', names: ['--quiet-time'], kind: 'value', arg: 'seconds', group: 'message', parse: quietTime, help: `the snapshot ends this long after the last retained message (default ${DEFAULT_QUIET_MS / 1000}), or earlier when a live message arrives on every filter` },
+  { key: 'verify', names: ['--verify'], kind: 'flag', group: 'message', exclusive: 'verify', help: 'read the cleared topics back afterwards (default with MQTT 3.1/3.1.1 and -q 0, where the broker cannot report a refused clear)' },
+  { key: 'noVerify', names: ['--no-verify'], kind: 'flag', group: 'message', exclusive: 'verify', help: 'do not read the cleared topics back' },
+  { key: 'json', names: ['--json'], kind: 'flag', group: 'output', help: 'print one JSON document: what was found, cleared and failed' },
+  { key: 'verbose', names: ['-v', '--verbose'], kind: 'flag', group: 'output', help: 'print each cleared topic on stdout' },
+  urlOption('filter'),
+  propertyOption(['connect']),
+  ...COMMON_OPTIONS.map((s) => (s.key === 'qos' ? { ...s, help: 'QoS of the clearing publishes: 0, 1 or 2 (default 1: every clear is acknowledged)' }
+    : s.key === 'protocolVersion' ? { ...s, help: 'MQTT version: 5, 311 or 31 (default 5: the broker reports a refused clear)' } : s)),
+];
+
+export const CLEAR_TABLE = new OptionTable(CLEAR_OPTIONS, [
+  { set: 'id', message: (a, b) => `${a} and ${b} cannot be used together (-i sets the client id, -I a prefix for it).` },
+  { set: 'verify', message: (a, b) => `${a} and ${b} cannot be used together.` },
+]);
+
+export const CLEAR_SYNOPSIS = [
+  '{[-h host] [--unix path] [-p port] [-u username] [-P [password]] -t filter ... | -L URL}',
+  '[-T filter ...] [--match regex] [-n | --dry-run] [-y | --yes] [--confirm-above N]',
+  '[--quiet-time seconds] [-q qos] [--json] [-v] [--verify | --no-verify]',
+  '[-c] [-k keepalive] [-x session-expiry] [-A bind_address] [--nodelay] [-i id] [-I id_prefix]',
+  '[-d] [--quiet] [-M max_inflight] [-V protocol_version]',
+  '[{--cafile file | --capath dir | --tls-use-os-certs} [--cert file --key file] [--insecure] ...]',
+];
+
+export const CLEAR_FOOTER = `What it does:
+  1. subscribes to the filters (QoS 0) and collects the retained messages the broker sends; the
+     snapshot ends when a live message has arrived on every filter, or after --quiet-time without
+     a retained message;
+  2. drops topics matching -T or not matching --match;
+  3. --dry-run: prints "topic<TAB>bytes<TAB>preview" per topic and stops; otherwise asks on a
+     terminal (above --confirm-above), or needs --yes when there is no terminal;
+  4. publishes an empty retained message to each topic (QoS 1 unless -q), pipelined;
+  5. MQTT 3.1/3.1.1 or -q 0: reads the topics back, since the broker cannot report a refused clear.
+  A summary goes to stderr; --json prints the full report on stdout.
+
+Examples:
+  tsclear -t 'devices/#' --dry-run
+  tsclear -t 'devices/#' -T 'devices/+/config' --yes
+  tsclear -t 'test/#' --match '^test/tmp-' --json --yes
+`;
+
+export interface ClearSettings {
+  filters: string[];
+  exclude: string[];
+  match?: RegExp;
+  dryRun: boolean;
+  yes: boolean;
+  confirmAbove: number;
+  quietMs: number;
+  qos: QoS;
+  json: boolean;
+  verbose: boolean;
+  /** undefined: decided by protocol version and QoS */
+  verify?: boolean;
+}
+
+/** The cross-field rules, with an example in each message; also sets tsclear's default of MQTT 5. */
+export function clearSettings(store: Store): ClearSettings {
+  const filters = (store.topic as string[] | undefined) ?? [];
+  if (filters.length === 0) {
+    throw new UsageError("no topic filter given: name what to clear with -t, e.g. tsclear -t 'devices/#' --dry-run", { showUsage: true });
+  }
+  if (store.protocolVersion === undefined) store.protocolVersion = 5;
+  return {
+    filters: [...new Set(filters)],
+    exclude: (store.filterOut as string[] | undefined) ?? [],
+    match: store.match as RegExp | undefined,
+    dryRun: store.dryRun === true,
+    yes: store.yes === true,
+    confirmAbove: (store.confirmAbove as number | undefined) ?? DEFAULT_CONFIRM_ABOVE,
+    quietMs: (store.quietTime as number | undefined) ?? DEFAULT_QUIET_MS,
+    qos: (store.qos as QoS | undefined) ?? 1,
+    json: store.json === true,
+    verbose: store.verbose === true,
+    verify: store.verify === true ? true : store.noVerify === true ? false : undefined,
+  };
+}

@@ -1,0 +1,56 @@
+// tsclear's progress line: an ora spinner on stderr when stderr is a terminal, nothing on pipes.
+// ora (~44 ms to load) is imported only once a snapshot or a clear turns out to be large.
+
+export interface ProgressIo {
+  /** stderr is a terminal */
+  enabled: boolean;
+}
+
+interface Spinner {
+  text: string;
+  stop(): unknown;
+}
+
+/** reading/clearing this many messages is "large": show the spinner */
+const LARGE = 500;
+/** re-render at most every STEP messages: setting ora's text is not free */
+const STEP = 100;
+
+export class ProgressLine {
+  private spinner: Spinner | undefined;
+  private loading: Promise<void> | undefined;
+  private text = '';
+  private stopped = false;
+
+  constructor(private readonly io: ProgressIo) {}
+
+  /** snapshot progress: `count` retained messages kept so far */
+  found = (count: number): void => {
+    if (count % STEP === 0) this.show(count, `Reading retained messages: ${count} found`);
+  };
+
+  /** clearing progress */
+  cleared = (done: number, total: number): void => {
+    if (done % STEP === 0 || done === total) this.show(total, `Clearing retained messages: ${done} of ${total}`);
+  };
+
+  private show(size: number, text: string): void {
+    this.text = text;
+    if (this.spinner) { this.spinner.text = text; return; }
+    if (!this.io.enabled || size < LARGE || this.loading || this.stopped) return;
+    this.loading = import('ora').then(({ default: ora }) => {
+      if (this.stopped) return;
+      this.spinner = ora({ text: this.text, stream: process.stderr, discardStdin: false }).start();
+    }, () => undefined);
+  }
+
+  /** clear the line (before printing the summary) */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loading;
+    this.spinner?.stop();
+    this.spinner = undefined;
+    this.loading = undefined;
+    this.stopped = false;
+  }
+}

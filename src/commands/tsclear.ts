@@ -1,0 +1,73 @@
+// tsclear: find the retained messages under topic filters and clear them, dry run first.
+// Wiring only: parse, connect, hand over to clearFlow, exit.
+import { run, errorLine, type RunContext } from '../cli/run.ts';
+import { parseOptions } from '../cli/parse-options.ts';
+import { buildSession } from '../cli/session-options.ts';
+import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
+import { helpText, usageText, type HelpPage } from '../cli/help.ts';
+import { applySrv } from '../cli/srv.ts';
+import { VERSION } from '../cli/version.ts';
+import { EXIT } from '../cli/exit-codes.ts';
+import { CLEAR_FOOTER, CLEAR_OPTIONS, CLEAR_SYNOPSIS, CLEAR_TABLE, clearSettings } from '../cli/clear-options.ts';
+import { clearFlow } from '../cli/clear-flow.ts';
+import { ask, canAsk } from '../cli/clear-confirm.ts';
+import { Client } from '../session/client.ts';
+
+const PAGE: HelpPage = {
+  tool: 'tsclear',
+  summary: 'finds the retained messages under topic filters and clears them, safely: --dry-run first.',
+  version: VERSION,
+  synopsis: CLEAR_SYNOPSIS,
+  specs: CLEAR_OPTIONS,
+  footer: `${CLEAR_FOOTER}
+Files and environment:
+  $XDG_CONFIG_HOME/tsclear (else ~/.config/tsclear): default options, one per line, as on the
+       command line; '#' starts a comment
+  ${PASSWORD_ENV}    password, used with -u when neither -P nor --password-file is given
+  NO_COLOR, FORCE_COLOR    colour policy (also --no-color)
+`,
+};
+
+async function main(argv: string[], ctx: RunContext): Promise<number> {
+  ctx.usage = () => usageText(PAGE);
+  const { store } = parseOptions({ tool: 'tsclear', table: CLEAR_TABLE, argv, env: process.env });
+  ctx.quiet = store.quiet === true;
+  ctx.debug = store.debug === true;
+  ctx.noColor = store.noColor === true;
+  if (store.help) {
+    process.stdout.write(helpText(PAGE));
+    return EXIT.OK;
+  }
+  if (store.version) {
+    process.stdout.write(`tsclear version ${VERSION} (tsmqtt).\n`);
+    return EXIT.OK;
+  }
+  const settings = clearSettings(store);
+  const password = await resolvePassword(store, { env: process.env, prompt: ttyPrompt });
+  let built = buildSession(store, { tool: 'tsclear', pid: process.pid, password });
+  if (store.srv) {
+    await applySrv(store, built.session.transport.kind === 'tls');
+    built = buildSession(store, { tool: 'tsclear', pid: process.pid, password });
+  }
+  // stdout carries the dry-run list / JSON, so packet lines go to stderr
+  if (store.debug) built.session.debug = (line) => process.stderr.write(`${line}\n`);
+  const client = new Client(built.session, built.reconnect);
+  const info = await client.connect();
+  try {
+    const code = await clearFlow(client, settings, info.protocolVersion, {
+      out: (text) => process.stdout.write(text),
+      note: (line) => process.stderr.write(`${line}\n`),
+      error: (line) => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); },
+      canAsk: canAsk(),
+      ask,
+      progress: process.stderr.isTTY === true,
+    });
+    await client.end();
+    return code;
+  } catch (err) {
+    client.destroy();
+    throw err;
+  }
+}
+
+run(main);
