@@ -52,7 +52,7 @@ export class Connection {
   private pingOutstanding = false;
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private paused = false;
-  private connackWaiter: { resolve(p: IConnackPacket): void; reject(e: Error): void } | undefined;
+  private connackWaiter: { resolve(info: ConnackInfo): void; reject(e: Error): void } | undefined;
   readonly label: string;
   /** bound once: flushes the batch of writes made during one event-loop turn */
   private readonly uncork = (): void => {
@@ -76,27 +76,9 @@ export class Connection {
       const socket = await openTransport(this.opts.transport, this.opts.connectTimeoutMs);
       if (this.state === 'closed') { socket.destroy(); throw this.closeError!; }
       this.attach(socket);
-      const connack = new Promise<IConnackPacket>((resolve, reject) => { this.connackWaiter = { resolve, reject }; });
+      const connack = new Promise<ConnackInfo>((resolve, reject) => { this.connackWaiter = { resolve, reject }; });
       this.send(buildConnect(this.opts));
-      const p = await connack;
-      const code = p.reasonCode ?? p.returnCode ?? 0;
-      if (code !== 0) {
-        const reasonString = p.properties?.reasonString;
-        const err = new ConnectionRefusedError(code, connackText(code, this.version), reasonString);
-        this.fail(err);
-        throw err;
-      }
-      this.info = connackInfo(p, this.opts);
-      const props = p.properties;
-      if (props?.receiveMaximum) this.window = Math.min(this.window, props.receiveMaximum);
-      if (props?.maximumPacketSize) this.maxPacketSize = props.maximumPacketSize;
-      if (this.opts.sendTopicAliases && props?.topicAliasMaximum) {
-        this.aliasOutMax = props.topicAliasMaximum;
-        this.aliasesOut = new Map();
-      }
-      this.state = 'connected';
-      this.startKeepalive(props?.serverKeepAlive ?? this.opts.keepalive);
-      return this.info;
+      return await connack;
     } catch (err) {
       if (this.state !== 'closed') this.fail(err as Error);
       throw err;
@@ -202,16 +184,34 @@ export class Connection {
   private onPacket(p: Packet): void {
     if (this.opts.debug) this.opts.debug(describeReceived(this.label, p));
     this.idleTicks = 0;
-    if (p.cmd === 'connack') {
-      const w = this.connackWaiter;
-      this.connackWaiter = undefined;
-      if (w) w.resolve(p);
-      else this.fail(new ProtocolError('unexpected second CONNACK'));
-      return;
-    }
+    if (p.cmd === 'connack') return this.onConnack(p);
     if (this.state === 'connecting') return this.fail(new ProtocolError(`broker sent ${p.cmd.toUpperCase()} before CONNACK`));
     const handler = handlers[p.cmd];
     if (handler) handler(this, p as never);
+  }
+
+  /** Synchronous, so packets behind the CONNACK in the same chunk find the connection ready. */
+  private onConnack(p: IConnackPacket): void {
+    const w = this.connackWaiter;
+    this.connackWaiter = undefined;
+    if (!w) return this.fail(new ProtocolError('unexpected second CONNACK'));
+    const code = p.reasonCode ?? p.returnCode ?? 0;
+    if (code !== 0) {
+      const err = new ConnectionRefusedError(code, connackText(code, this.version), p.properties?.reasonString);
+      w.reject(err);
+      return this.fail(err);
+    }
+    this.info = connackInfo(p, this.opts);
+    const props = p.properties;
+    if (props?.receiveMaximum) this.window = Math.min(this.window, props.receiveMaximum);
+    if (props?.maximumPacketSize) this.maxPacketSize = props.maximumPacketSize;
+    if (this.opts.sendTopicAliases && props?.topicAliasMaximum) {
+      this.aliasOutMax = props.topicAliasMaximum;
+      this.aliasesOut = new Map();
+    }
+    this.state = 'connected';
+    this.startKeepalive(props?.serverKeepAlive ?? this.opts.keepalive);
+    w.resolve(this.info);
   }
 
   /** Called by inbound handlers: the broker asked us to go (v5 DISCONNECT). */
