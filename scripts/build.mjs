@@ -3,6 +3,24 @@
 import { build } from 'esbuild';
 import { readdirSync, mkdirSync } from 'node:fs';
 
+// `debug` (required by mqtt-packet) is never enabled by our binaries: a no-op stub saves its load
+// (tty/supports-color probing) and the formatting work of every debug() call on the hot path.
+const stubs = {
+  name: 'stubs',
+  setup(b) {
+    b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'stub' }));
+    b.onResolve({ filter: /^process-nextick-args$/ }, () => ({ path: 'process-nextick-args', namespace: 'stub' }));
+    b.onLoad({ filter: /^debug$/, namespace: 'stub' }, () => ({
+      contents: 'const off = () => {}; off.enabled = false; module.exports = () => off;',
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /^process-nextick-args$/, namespace: 'stub' }, () => ({
+      contents: 'module.exports = { nextTick: process.nextTick };',
+      loader: 'js',
+    }));
+  },
+};
+
 const commands = readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
 mkdirSync('dist', { recursive: true });
 await build({
@@ -20,6 +38,7 @@ await build({
   logLevel: 'warning',
   // CommonJS dependencies inside an ESM bundle need require()
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  plugins: [stubs],
   alias: {
     // mqtt-packet pulls these polyfills through `bl`; Node has its own
     'readable-stream': 'node:stream',

@@ -22,7 +22,7 @@ const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** MQTT 3.1 needs a client id of at most 23 bytes; mosquitto uses `mosq-` + random, we use `<tool>-` + random. */
 function randomId(tool: string): string {
-  const bytes = randomBytes(16);
+  const bytes = randomBytes(24);
   let s = `${tool.slice(0, 6)}-`;
   for (let i = 0; s.length < 23; i++) s += ALNUM[bytes[i]! % ALNUM.length];
   return s;

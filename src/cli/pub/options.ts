@@ -1,0 +1,46 @@
+// tspub's option table: the shared options plus mosquitto_pub's own, plus ours (line formats,
+// --changes-only). Help text, parser and completions read this one table.
+import { COMMON_OPTIONS, propertyOption, topicOption, urlOption } from '../common-options.ts';
+import { UsageError } from '../errors.ts';
+import { intIn, OptionTable, seconds, type OptionSpec } from '../option-spec.ts';
+
+export const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
+
+export type LineFormat = 'raw' | 'json' | 'tab';
+
+const lineFormat = (raw: string, name: string): LineFormat => {
+  if (raw === 'raw' || raw === 'json' || raw === 'tab') return raw;
+  throw new UsageError(`${name}: unknown line format '${raw}' (use raw, json or tab).`);
+};
+
+export const PUB_OPTIONS: OptionSpec[] = [
+  topicOption('name', 'topic to publish to'),
+  { key: 'message', names: ['-m', '--message'], kind: 'value', arg: 'message', group: 'message', exclusive: 'message', help: 'payload from the command line' },
+  { key: 'file', names: ['-f', '--file'], kind: 'value', arg: 'file', group: 'message', exclusive: 'message', help: 'payload = the whole file' },
+  { key: 'stdinFile', names: ['-s', '--stdin-file'], kind: 'flag', group: 'message', exclusive: 'message', help: 'payload = all of stdin' },
+  { key: 'stdinLine', names: ['-l', '--stdin-line'], kind: 'flag', group: 'message', exclusive: 'message', help: 'one message per stdin line (an empty line is an empty message)' },
+  { key: 'nullMessage', names: ['-n', '--null-message'], kind: 'flag', group: 'message', exclusive: 'message', help: 'zero-length payload' },
+  { key: 'retain', names: ['-r', '--retain'], kind: 'flag', group: 'message', help: 'retain the message' },
+  { key: 'repeat', names: ['--repeat'], kind: 'value', arg: 'N', group: 'message', help: 'publish the -m/-f/-s/-n message N times; {{counter}} {{now_ms}} {{now}} {{random}} {{uuid}} in it are filled in', parse: intIn(1, 2_147_483_647, 'repeat count') },
+  { key: 'repeatDelay', names: ['--repeat-delay'], kind: 'value', arg: 'seconds', group: 'message', help: 'wait this long between repeats (may be fractional)', parse: seconds },
+  { key: 'lineFormat', names: ['--line-format'], kind: 'value', arg: 'raw|json|tab', group: 'message', help: 'with -l: raw (default); json: {"topic","payload","qos","retain","properties"} per line; tab: topic<TAB>payload', parse: lineFormat },
+  { key: 'changesOnly', names: ['--changes-only'], kind: 'flag', group: 'message', help: 'with -l: skip a line identical to the last one sent on the same topic' },
+  urlOption('name'),
+  propertyOption(PUB_PROPERTY_COMMANDS),
+  ...COMMON_OPTIONS,
+];
+
+export const PUB_TABLE = new OptionTable(PUB_OPTIONS, [
+  { set: 'message', message: (a, b) => `Only one type of message can be sent at once: ${a} and ${b} given (use one of -m, -f, -s, -l, -n).` },
+  { set: 'id', message: (a, b) => `${a} and ${b} cannot be used together (-i sets the client id, -I a prefix for it).` },
+]);
+
+export const PUB_SYNOPSIS = [
+  '{[-h host] [--unix path] [-p port] [-u username] [-P [password]] -t topic | -L URL}',
+  '{-f file | -l | -n | -m message | -s}',
+  '[-c] [-k keepalive] [-q qos] [-r] [--repeat N] [--repeat-delay time] [-x session-expiry]',
+  '[-A bind_address] [--nodelay] [-S] [-i id] [-I id_prefix] [-d] [--quiet] [-M max_inflight]',
+  '[--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]',
+  '[{--cafile file | --capath dir | --tls-use-os-certs} [--cert file --key file] [--insecure] ...]',
+  '[-D command name value] [--line-format raw|json|tab] [--changes-only] [--no-reconnect]',
+];

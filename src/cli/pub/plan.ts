@@ -1,0 +1,84 @@
+// tspub's cross-field rules (one place), checked before connecting: what to send, to which topic,
+// how often. -f and -s are read here, so an unreadable file is an argument error, as in mosquitto.
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.ts';
+import type { Store } from '../option-spec.ts';
+import type { PublishProperties, QoS } from '../../session/types.ts';
+import type { LineFormat } from './options.ts';
+
+/** MQTT's largest payload: the remaining length limit (mosquitto's MQTT_MAX_PAYLOAD). */
+export const MQTT_MAX_PAYLOAD = 268_435_455;
+
+export type PubPlan =
+  | { mode: 'single'; topic: string; payload: Buffer; what: string; repeat: number; repeatDelayMs: number; templated: boolean; common: Common }
+  | { mode: 'lines'; topic: string | undefined; format: LineFormat; changesOnly: boolean; common: Common };
+
+interface Common {
+  qos: QoS;
+  retain: boolean;
+  properties: PublishProperties | undefined;
+}
+
+export interface PlanIo {
+  /** all of stdin (for -s); called only in that mode */
+  readStdin(): Buffer;
+}
+
+function readPayloadFile(path: string): Buffer {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
+    throw new UsageError(`-f: cannot read '${path}': ${why}.`);
+  }
+  if (buf.length > MQTT_MAX_PAYLOAD) throw new UsageError(`-f: '${path}' is ${buf.length} bytes; an MQTT message holds at most ${MQTT_MAX_PAYLOAD}.`);
+  return buf;
+}
+
+export function planPublish(store: Store, publishProps: PublishProperties | undefined, io: PlanIo): PubPlan {
+  const format = (store.lineFormat as LineFormat | undefined) ?? 'raw';
+  const topic = store.topic as string | undefined;
+  const modes = ['message', 'file', 'stdinFile', 'stdinLine', 'nullMessage'].filter((k) => store[k] !== undefined);
+  if (topic === undefined && !(store.stdinLine && format !== 'raw')) {
+    throw new UsageError(modes.length === 0 ? 'Both topic and message must be supplied.' : 'No topic given: use -t topic or -L mqtt://host/topic.', { showUsage: modes.length === 0 });
+  }
+  if (modes.length === 0) throw new UsageError('Both topic and message must be supplied.', { showUsage: true });
+  const common: Common = {
+    qos: (store.qos as QoS | undefined) ?? 0,
+    retain: store.retain === true,
+    properties: publishProps,
+  };
+  if (store.lineFormat !== undefined && !store.stdinLine) throw new UsageError('--line-format needs -l (one message per stdin line).');
+  if (store.changesOnly && !store.stdinLine) throw new UsageError('--changes-only needs -l (one message per stdin line).');
+  if (store.stdinLine) {
+    if (store.repeat !== undefined) throw new UsageError('--repeat works with -m, -f, -s or -n, not with -l.');
+    return { mode: 'lines', topic, format, changesOnly: store.changesOnly === true, common };
+  }
+  if (store.repeatDelay !== undefined && store.repeat === undefined) throw new UsageError('--repeat-delay needs --repeat N.');
+  let payload: Buffer;
+  let what: string;
+  if (store.message !== undefined) {
+    payload = Buffer.from(store.message as string);
+    what = '-m';
+    if (payload.length > MQTT_MAX_PAYLOAD) throw new UsageError(`-m: message is longer than ${MQTT_MAX_PAYLOAD} bytes.`);
+  } else if (store.file !== undefined) {
+    payload = readPayloadFile(store.file as string);
+    what = `-f '${store.file as string}'`;
+  } else if (store.stdinFile) {
+    payload = io.readStdin();
+    what = '-s';
+    if (payload.length > MQTT_MAX_PAYLOAD) throw new UsageError(`-s: stdin holds ${payload.length} bytes; an MQTT message holds at most ${MQTT_MAX_PAYLOAD}.`);
+  } else {
+    payload = Buffer.alloc(0);
+    what = '-n';
+  }
+  return {
+    mode: 'single', topic: topic!, payload, what,
+    repeat: (store.repeat as number | undefined) ?? 1,
+    repeatDelayMs: (store.repeatDelay as number | undefined) ?? 0,
+    templated: store.repeat !== undefined,
+    common,
+  };
+}

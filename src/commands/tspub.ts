@@ -1,0 +1,70 @@
+// tspub: a drop-in mosquitto_pub. Wiring only: parse, plan, connect, publish, exit.
+import { readFileSync } from 'node:fs';
+import { run, type RunContext } from '../cli/run.ts';
+import { parseOptions } from '../cli/parse-options.ts';
+import { PUB_OPTIONS, PUB_SYNOPSIS, PUB_TABLE } from '../cli/pub/options.ts';
+import { planPublish } from '../cli/pub/plan.ts';
+import { buildSession } from '../cli/session-options.ts';
+import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
+import { helpText, usageText, type HelpPage } from '../cli/help.ts';
+import { applySrv } from '../cli/srv.ts';
+import { VERSION } from '../cli/version.ts';
+import { EXIT } from '../cli/exit-codes.ts';
+import { errorLine } from '../cli/run.ts';
+import { Publisher } from '../cli/pub/publisher.ts';
+import { Client } from '../session/client.ts';
+import type { PublishProperties } from '../session/types.ts';
+
+const PAGE: HelpPage = {
+  tool: 'tspub',
+  summary: 'publishes a message (or one per stdin line) to an MQTT broker and exits.',
+  version: VERSION,
+  synopsis: PUB_SYNOPSIS,
+  specs: PUB_OPTIONS,
+  footer: `Files and environment:
+  $XDG_CONFIG_HOME/tspub (else ~/.config/tspub; when absent, mosquitto_pub's own file):
+       default options, one per line, as on the command line; '#' starts a comment
+  ${PASSWORD_ENV}    password, used with -u when neither -P nor --password-file is given
+  NO_COLOR, FORCE_COLOR    colour policy (also --no-color)
+`,
+};
+
+async function main(argv: string[], ctx: RunContext): Promise<number> {
+  ctx.usage = () => usageText(PAGE);
+  const { store } = parseOptions({ tool: 'tspub', mosquittoTool: 'mosquitto_pub', table: PUB_TABLE, argv, env: process.env });
+  ctx.quiet = store.quiet === true;
+  ctx.debug = store.debug === true;
+  ctx.noColor = store.noColor === true;
+  if (store.help) {
+    process.stdout.write(helpText(PAGE));
+    return EXIT.OK;
+  }
+  if (store.version) {
+    process.stdout.write(`tspub version ${VERSION} (tsmqtt).\n`);
+    return EXIT.OK;
+  }
+  const password = await resolvePassword(store, { env: process.env, prompt: ttyPrompt });
+  let built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
+  const plan = planPublish(store, built.properties.publish as PublishProperties | undefined, { readStdin: () => readFileSync(0) });
+  if (store.srv) {
+    await applySrv(store, built.session.transport.kind === 'tls');
+    built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
+  }
+  if (store.debug) built.session.debug = (line) => process.stdout.write(`${line}\n`);
+  const client = new Client(built.session, built.reconnect);
+  await client.connect();
+  const errors = { count: 0 };
+  const publisher = new Publisher(client, plan, {
+    stdin: process.stdin,
+    v5: built.session.protocolVersion === 5,
+    disconnectProperties: built.session.protocolVersion === 5 ? built.properties.disconnect : undefined,
+    error: (text) => {
+      errors.count++;
+      if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(text), ctx)}\n`);
+    },
+  });
+  const result = await publisher.run();
+  return result.failed > 0 || result.fatal || errors.count > 0 ? EXIT.FAILURE : EXIT.OK;
+}
+
+run(main);
