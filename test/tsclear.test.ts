@@ -1,0 +1,229 @@
+// tsclear as a black box against a real mosquitto: exact stdout, stderr and exit codes; what is
+// retained afterwards is read by the real mosquitto_sub, not by tsclear.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
+import { runBin, spawnProcess, binPath } from './helpers/run-bin.ts';
+import { branch, connect, lines, retainedNow, seed } from './tsclear-helpers.ts';
+
+let m: Mosquitto;
+let port: string;
+let authPort: string;
+const QUIET = '(snapshot ended after 300 ms without a retained message)';
+const ADMIN = ['-u', 'admin', '-P', 'a'];
+
+before(async () => {
+  m = await startMosquitto({
+    listeners: [
+      { name: 'tcp', kind: 'tcp' },
+      {
+        name: 'auth', kind: 'tcp', auth: {
+          passwords: { admin: 'a', clerk: 'c' },
+          acl: 'user admin\ntopic readwrite #\nuser clerk\ntopic readwrite +/open/#\ntopic read +/locked/#\n',
+        },
+      },
+    ],
+    extra: 'max_queued_messages 1000',   // mosquitto's default
+  });
+  port = String(m.port);
+  authPort = String(m.ports.auth);
+});
+after(async () => { await m?.stop(); });
+
+const topicsOf = (msgs: Array<[string, string]>): string[] => msgs.map(([t]) => t).sort();
+const tsv = (msgs: Array<[string, string]>): string => [...msgs].sort((a, b) => (a[0] < b[0] ? -1 : 1))
+  .map(([t, p]) => `${t}\t${Buffer.byteLength(p)}\t${p.length > 40 ? `${JSON.stringify(p.slice(0, 40))}…` : JSON.stringify(p)}\n`).join('');
+
+test('clears exactly one branch out of thousands of retained topics', async () => {
+  const a = branch('bb1/a', 1200);
+  const b = branch('bb1/b', 1200);
+  const c = branch('bb1/c', 600);
+  await seed(m.port, [...a, ...b, ...c]);
+  const r = await runBin('tsclear', ['-p', port, '-t', 'bb1/b/#', '--yes']);
+  assert.equal(r.stderr, `Cleared 1200 retained messages under 'bb1/b/#' ${QUIET}.\n`);
+  assert.equal(r.out, '');
+  assert.equal(r.code, 0);
+  assert.deepEqual(await retainedNow(m.port, 'bb1/#'), lines([...a, ...c]));
+});
+
+test('--dry-run lists topic, size and preview, and clears nothing', async () => {
+  const msgs = branch('bb2', 25);
+  msgs.push(['bb2/long', 'x'.repeat(45)], ['bb2/quote', 'say "hi"\tbye']);
+  await seed(m.port, msgs);
+  const r = await runBin('tsclear', ['-p', port, '-t', 'bb2/#', '-n']);
+  assert.equal(r.out, tsv(msgs));
+  assert.ok(r.out.endsWith(`bb2/long\t45\t"${'x'.repeat(40)}"…\nbb2/quote\t12\t"say \\"hi\\"\\tbye"\n`));
+  assert.equal(r.stderr, `Would clear 27 retained messages under 'bb2/#' (dry run, nothing cleared; snapshot ended after 300 ms without a retained message).\n`);
+  assert.equal(r.code, 0);
+  assert.deepEqual(await retainedNow(m.port, 'bb2/#'), lines(msgs));
+});
+
+test('a binary payload is previewed as hex', async () => {
+  const c = await connect(m.port);
+  await c.publish({ topic: 'bb3/bin', payload: Buffer.from([0, 1, 2, 0xff]), qos: 1, retain: true });
+  await c.end();
+  const r = await runBin('tsclear', ['-p', port, '-t', 'bb3/#', '--dry-run']);
+  assert.equal(r.out, 'bb3/bin\t4\t0x000102ff\n');
+  assert.equal(r.code, 0);
+});
+
+test('without a terminal and without --yes it refuses and clears nothing', async () => {
+  const msgs = branch('bb4', 3);
+  await seed(m.port, msgs);
+  const r = await runBin('tsclear', ['-p', port, '-t', 'bb4/#']);
+  assert.equal(r.stderr, 'Error: refusing to clear 3 retained messages without confirmation (no terminal to ask on): add --yes to clear them, or --dry-run to list them.\n');
+  assert.equal(r.out, '');
+  assert.equal(r.code, 1);
+  assert.deepEqual(await retainedNow(m.port, 'bb4/#'), lines(msgs));
+});
+
+test('nothing found: exit 0 and says so', async () => {
+  const r = await runBin('tsclear', ['-p', port, '-t', 'bb5/#', '-t', 'bb5b/+']);
+  assert.equal(r.stderr, `No retained messages to clear under 'bb5/#', 'bb5b/+' ${QUIET}.\n`);
+  assert.equal(r.out, '');
+  assert.equal(r.code, 0);
+});
+
+test('-T and --match exclusions hold; -v lists the cleared topics', async () => {
+  const msgs = branch('bb6', 40);
+  await seed(m.port, msgs);
+  // -T drops bb6/3/... and bb6/7/...; --match keeps topics ending in 0-4
+  const r = await runBin('tsclear', ['-p', port, '-t', 'bb6/#', '-T', 'bb6/3/#', '-T', 'bb6/7/+', '--match', '[0-4]$', '-y', '-v']);
+  const cleared = topicsOf(msgs).filter((t) => !/^bb6\/[37]\//.test(t) && /[0-4]$/.test(t));
+  const kept = msgs.filter(([t]) => !cleared.includes(t));
+  assert.equal(cleared.length, 16);
+  assert.equal(r.out, `${cleared.join('\n')}\n`);
+  assert.equal(r.stderr, `Cleared 16 retained messages under 'bb6/#' (24 excluded by -T/--match; snapshot ended after 300 ms without a retained message).\n`);
+  assert.equal(r.code, 0);
+  assert.deepEqual(await retainedNow(m.port, 'bb6/#'), lines(kept));
+});
+
+test('--json: the whole report as one document, dry run and real', async () => {
+  await seed(m.port, [['bb7/a', 'one'], ['bb7/b', 'two'], ['bb7/skip', 'three']]);
+  const found = [
+    { topic: 'bb7/a', bytes: 3, preview: 'one', binary: false, truncated: false },
+    { topic: 'bb7/b', bytes: 3, preview: 'two', binary: false, truncated: false },
+  ];
+  const doc = (dryRun: boolean, cleared: string[]) => ({
+    filters: ['bb7/#'], exclude: ['bb7/skip'], match: null, dryRun,
+    snapshot: { endedBy: 'quiet', quietMs: 300, excluded: 1 }, found, cleared, failed: [], verified: false,
+  });
+  const dry = await runBin('tsclear', ['-p', port, '-t', 'bb7/#', '-T', 'bb7/skip', '--json', '-n']);
+  assert.equal(dry.stderr, '');
+  assert.equal(dry.code, 0);
+  assert.ok(dry.out.endsWith('}\n') && dry.out.indexOf('\n') === dry.out.length - 1, dry.out);
+  assert.deepEqual(JSON.parse(dry.out), doc(true, []));
+  const real = await runBin('tsclear', ['-p', port, '-t', 'bb7/#', '-T', 'bb7/skip', '--json', '--yes']);
+  assert.equal(real.stderr, '');
+  assert.equal(real.code, 0);
+  assert.deepEqual(JSON.parse(real.out), doc(false, ['bb7/a', 'bb7/b']));
+  assert.deepEqual(await retainedNow(m.port, 'bb7/#'), ['bb7/skip three']);
+});
+
+test('MQTT 5: an ACL that forbids some topics gives exit 1 naming them, the others are cleared', async () => {
+  const open = branch('bacl5/open', 30);
+  const locked = branch('bacl5/locked', 3);
+  await seed(m.ports.auth!, [...open, ...locked], { username: 'admin', password: 'a' });
+  const r = await runBin('tsclear', ['-p', authPort, '-u', 'clerk', '-P', 'c', '-t', 'bacl5/#', '-y']);
+  assert.equal(r.stderr, [
+    `Cleared 30 of 33 retained messages under 'bacl5/#'; 3 failed ${QUIET}.`,
+    ...topicsOf(locked).map((t) => `Error: could not clear '${t}': not authorized (0x87)`),
+  ].join('\n') + '\n');
+  assert.equal(r.out, '');
+  assert.equal(r.code, 1);
+  assert.deepEqual(await retainedNow(m.ports.auth!, 'bacl5/#', ADMIN), lines(locked));
+});
+
+test('MQTT 3.1.1: the silently dropped clears are found by reading back, exit 1', async () => {
+  const open = branch('bacl3/open', 20);
+  const locked = branch('bacl3/locked', 2);
+  await seed(m.ports.auth!, [...open, ...locked], { username: 'admin', password: 'a' });
+  const r = await runBin('tsclear', ['-p', authPort, '-u', 'clerk', '-P', 'c', '-V', '311', '-t', 'bacl3/#', '-y', '--json']);
+  assert.equal(r.stderr, topicsOf(locked).map((t) => `Error: could not clear '${t}': still retained after clearing `
+    + '(the broker acknowledged the clear but kept the message: denied by its ACL?)\n').join(''));
+  assert.equal(r.code, 1);
+  const doc = JSON.parse(r.out) as { cleared: string[]; failed: Array<{ topic: string }>; verified: boolean };
+  assert.deepEqual(doc.cleared, topicsOf(open));
+  assert.deepEqual(doc.failed.map((f) => f.topic), topicsOf(locked));
+  assert.equal(doc.verified, true);
+  assert.deepEqual(await retainedNow(m.ports.auth!, 'bacl3/#', ADMIN), lines(locked));
+});
+
+test('the snapshot ends on live messages and says so', async () => {
+  await seed(m.port, [['bb8/r', 'kept']]);
+  const pub = await connect(m.port);
+  const live = setInterval(() => { void pub.publish({ topic: 'bb8/live', payload: Buffer.from('x'), qos: 0, retain: false }); }, 20);
+  try {
+    const r = await runBin('tsclear', ['-p', port, '-t', 'bb8/#', '--quiet-time', '600', '-y']);
+    assert.equal(r.stderr, "Cleared 1 retained message under 'bb8/#' (snapshot ended by a live message on every filter).\n");
+    assert.equal(r.code, 0);
+  } finally {
+    clearInterval(live);
+    await pub.end();
+  }
+});
+
+test('refused connection: exit code is the CONNACK reason code', async () => {
+  const v5 = await runBin('tsclear', ['-p', authPort, '-u', 'clerk', '-P', 'wrong', '-t', 'x/#', '-y']);
+  // mosquitto 2.0 answers a wrong password with 0x87 (v5) / 5 (v3): not authorised
+  assert.equal(v5.stderr, 'Error: Connection refused: not authorized\n');
+  assert.equal(v5.code, 135);
+  const v3 = await runBin('tsclear', ['-p', authPort, '-u', 'clerk', '-P', 'wrong', '-V', '311', '-t', 'x/#', '-y']);
+  assert.equal(v3.stderr, 'Error: Connection refused: not authorised\n');
+  assert.equal(v3.code, 5);
+});
+
+const BAD: Array<[string[], string]> = [
+  [[], "Error: no topic filter given: name what to clear with -t, e.g. tsclear -t 'devices/#' --dry-run\n"],
+  [['-t', 'a/#/b'], "Error: -t: 'a/#/b': '#' must be a whole level and the last one.\n"],
+  [['-t', 'x', '-T', 'a+'], "Error: -T: 'a+': '+' must be a whole level.\n"],
+  [['-t', 'x', '--match', '('], "Error: --match: invalid regular expression '(': /(/u: Unterminated group.\n"],
+  [['-t', 'x', '--quiet-time', '0'], 'Error: --quiet-time: the quiet time must be more than 0 seconds (e.g. 0.3).\n'],
+  [['-t', 'x', '--quiet-time', 'soon'], "Error: --quiet-time: 'soon' is not a number of seconds (e.g. 0.5).\n"],
+  [['-t', 'x', '--verify', '--no-verify'], 'Error: --verify and --no-verify cannot be used together.\n'],
+  [['-t', 'x', '-q', '3'], "Error: -q: invalid QoS '3' (use 0, 1 or 2).\n"],
+  [['-t', 'x', '--confirm-above', '-1'], 'Error: --confirm-above: count -1 is out of range (0-2147483647).\n'],
+  [['-t', 'x', '-V', '311', '-D', 'connect', 'user-property', 'a', 'b'], 'Error: -D sets MQTT 5 properties, but -V asks for MQTT 3.1.1; drop -V or use -V 5.\n'],
+  [['-t', 'x', '--retained-only'], "Error: Unknown option '--retained-only'.\n"],
+];
+
+test('bad input: one error line, exit 1, no connection attempted', async () => {
+  for (const [args, err] of BAD) {
+    // port 1 would refuse: an error about connecting would show that parsing let it through
+    const r = await runBin('tsclear', ['-p', '1', ...args]);
+    assert.equal(r.stderr.split('\n\nUsage:')[0]!.replace(/\n?$/, '\n'), err, args.join(' '));
+    assert.equal(r.code, 1, args.join(' '));
+    assert.equal(r.out, '', args.join(' '));
+  }
+});
+
+/** Run tsclear on a pseudo-terminal (util-linux `script`), typing `answer`; output is stdout+stderr as the terminal saw it. */
+async function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
+  const cmd = [process.execPath, binPath('tsclear'), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const r = await spawnProcess('script', ['-qec', cmd, '/dev/null'], { stdin: answer, env: { TERM: 'dumb' } }).exited();
+  // eslint-disable-next-line no-control-regex
+  return { code: r.code, screen: r.out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') };
+}
+
+test('on a terminal it asks above --confirm-above: "y" clears, anything else does not', async () => {
+  const msgs = branch('bb9', 12);
+  await seed(m.port, msgs);
+  const no = await onTerminal(['-p', port, '-t', 'bb9/#'], 'n\n');
+  assert.match(no.screen, /Found 12 retained messages under 'bb9\/#':\n {2}bb9\/0\/t0\n[^]*  … and 2 more \(--dry-run lists them all\)\nClear them\? \[y\/N\] /);
+  assert.match(no.screen, /Error: not confirmed: nothing was cleared\.\n$/);
+  assert.equal(no.code, 1);
+  assert.deepEqual(await retainedNow(m.port, 'bb9/#'), lines(msgs));
+
+  const yes = await onTerminal(['-p', port, '-t', 'bb9/#'], 'y\n');
+  assert.match(yes.screen, /Clear them\? \[y\/N\] /);
+  assert.match(yes.screen, /Cleared 12 retained messages under 'bb9\/#' \(snapshot ended after 300 ms without a retained message\)\.\n$/);
+  assert.equal(yes.code, 0);
+  assert.deepEqual(await retainedNow(m.port, 'bb9/#'), []);
+
+  // at or below the threshold there is no question
+  await seed(m.port, [['bb9/one', '1']]);
+  const quiet = await onTerminal(['-p', port, '-t', 'bb9/#'], '');
+  assert.doesNotMatch(quiet.screen, /Clear them/);
+  assert.match(quiet.screen, /Cleared 1 retained message under 'bb9\/#'/);
+  assert.equal(quiet.code, 0);
+});
