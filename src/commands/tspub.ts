@@ -43,7 +43,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     process.stdout.write(`tspub version ${VERSION} (tsmqtt).\n`);
     return EXIT.OK;
   }
-    // prompt only when a person is there (a terminal on stdin or stderr); the prompt itself uses /dev/tty
+  // prompt only when a person is there (a terminal on stdin or stderr); the prompt itself uses /dev/tty
   const interactive = process.stdin.isTTY === true || process.stderr.isTTY === true;
   const password = await resolvePassword(store, { env: process.env, prompt: interactive ? ttyPrompt : undefined });
   let built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
