@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBin, isolatedHome } from './helpers/run-bin.ts';
+import { runBin, isolatedHome, spawnProcess, binPath } from './helpers/run-bin.ts';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { mosqSub, requireMosquittoClients } from './helpers/mosq-clients.ts';
 import { startWsGateway } from './helpers/ws-gateway.ts';
@@ -235,4 +235,18 @@ test('will, -I prefix, -c with -i, -x and -D connect/publish properties reach th
   const r2 = await runBin('tspub', [...base(), '-t', t, '-n', '-c', '-i', 'persist-me', '-V', '5', '-x', '60']);
   assert.equal(r2.code, 0, r2.stderr);
   assert.match(m.log().slice(since), /as persist-me \(p5, c0, k60\)/);
+});
+
+test('-P without a value on a terminal prompts with echo off (run under script(1) for a pty)', async () => {
+  const port = m.ports.auth!;
+  const t = fresh();
+  const s = await sub(t, 1, ['-F', '%p', '-u', 'alice', '-P', 's3cret'], port);
+  const cmd = `${process.execPath} ${binPath('tspub')} -h 127.0.0.1 -p ${port} -u alice -P -t ${t} -m prompted`;
+  const run = spawnProcess('script', ['-qec', cmd, '/dev/null'], {}, 'open');
+  await run.waitForStdout('Password for alice: ', 10_000);
+  run.child.stdin!.write('s3cret\r');
+  const res = await run.exited();
+  assert.equal(res.code, 0, res.out);
+  assert.equal(res.out, 'Password for alice: \r\n');
+  assert.equal((await s.exited()).out, 'prompted\n');
 });

@@ -57,8 +57,9 @@ export async function ttyPrompt(question: string): Promise<string> {
   }
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);
-  output.write(question);
+  // echo off before the question appears, so an answer typed at once is never echoed
   input.setRawMode(true);
+  output.write(question);
   return new Promise<string>((resolve, reject) => {
     let answer = '';
     const done = (err?: Error): void => {
