@@ -2,6 +2,7 @@
 // a bundle loads faster than a tree of modules, and aliases keep polyfills off the start-up path.
 import { build } from 'esbuild';
 import { readdirSync, mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 // `debug` (required by mqtt-packet) is never enabled by our binaries: a no-op stub saves its load
 // (tty/supports-color probing) and the formatting work of every debug() call on the hot path.
@@ -21,17 +22,12 @@ const stubs = {
   },
 };
 
-const commands = readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-mkdirSync('dist', { recursive: true });
-await build({
-  entryPoints: Object.fromEntries(commands.map((c) => [c, `src/commands/${c}.ts`])),
-  outdir: 'dist',
+/** Options every bundle shares: the binaries here, and bench/core-startup.sh's probe. */
+export const bundleOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
@@ -43,4 +39,16 @@ await build({
     // mqtt-packet pulls these polyfills through `bl`; Node has its own
     'readable-stream': 'node:stream',
   },
-});
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const commands = readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+  mkdirSync('dist', { recursive: true });
+  await build({
+    ...bundleOptions,
+    entryPoints: Object.fromEntries(commands.map((c) => [c, `src/commands/${c}.ts`])),
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  });
+}

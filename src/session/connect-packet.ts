@@ -1,12 +1,11 @@
 // CONNECT from session options, and what the CONNACK tells us back.
-import { randomBytes } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket } from '../protocol/codec.ts';
 import type { ConnackInfo, SessionOptions } from './types.ts';
 
 export function buildConnect(o: SessionOptions): IConnectPacket {
   let clientId = o.clientId ?? '';
   // MQTT 3.1 has no zero-length client id, and a persistent session needs a stable one
-  if (clientId === '' && o.protocolVersion === 3) clientId = `tsmqtt-${randomBytes(6).toString('hex')}`;
+  if (clientId === '' && o.protocolVersion === 3) clientId = `tsmqtt-${Math.random().toString(16).slice(2, 14)}`;
   const p: IConnectPacket = {
     cmd: 'connect',
     protocolId: o.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',

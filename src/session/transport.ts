@@ -1,10 +1,9 @@
 // Opens the byte stream a session runs over: TCP, TLS, WebSocket (ws/wss) or a Unix socket.
 import net from 'node:net';
-import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket, ConnectionOptions } from 'node:tls';
 import type { TransportOptions } from './types.ts';
 import { TimeoutError, TransportError } from './errors.ts';
-import { tlsConnectOptions } from './tls-options.ts';
 import { describeTransportError } from './transport-errors.ts';
 
 export function transportTarget(t: TransportOptions): { target: string; host: string } {
@@ -24,10 +23,12 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
   let socket: net.Socket;
   let ready: string;
   if (t.kind === 'tls') {
+    // node:tls and its crypto load only when used: a plain-TCP one-shot does not pay for them
+    const [tls, { tlsConnectOptions }] = await Promise.all([import('node:tls'), import('./tls-options.ts')]);
     const opts = tlsConnectOptions(t.tls, host);
     try {
       // tls.connect hands localAddress/noDelay on to net.connect (absent from its typings)
-      socket = tls.connect({ ...opts, host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as tls.ConnectionOptions);
+      socket = tls.connect({ ...opts, host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as ConnectionOptions) as TLSSocket;
     } catch (err) {
       throw describeTransportError(err, target, host); // bad key, wrong passphrase, bad cipher list
     }
