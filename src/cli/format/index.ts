@@ -1,0 +1,109 @@
+// Message output for tssub (and any binary printing messages): picks -F, --json, -v or plain payload
+// once, then prints each message as bytes into an OutBuffer. The pipe output is exactly mosquitto_sub
+// 2.0.11's (print_message()); a terminal only adds decoration (coloured topic, pretty JSON payload).
+import type { InboundMessage } from '../../session/types.ts';
+import { compileFormat, type CompiledFormat } from './compile.ts';
+import { OutBuffer } from './out-buffer.ts';
+import { renderFormat, type RenderEnv } from './render.ts';
+import { writeOursJson } from './ours-json.ts';
+
+export { OutBuffer } from './out-buffer.ts';
+export { compileFormat } from './compile.ts';
+
+export interface OutputOptions {
+  /** -F */
+  format?: string;
+  /** -v */
+  verbose: boolean;
+  /** false with -N */
+  eol: boolean;
+  /** --pretty */
+  pretty: boolean;
+  /** --json (ours) */
+  json: boolean;
+  /** stdout is a terminal: -v may colour the topic and pretty-print a JSON payload */
+  decorate?: { color: boolean };
+  /** error lines for stderr (%J on a payload that is not JSON) */
+  warn(line: string): void;
+}
+
+export interface Printer {
+  /** append the output for one message to `out` */
+  print(out: OutBuffer, msg: InboundMessage, nowMs: number): void;
+}
+
+const TOPIC_COLOR = '\u001b[35m';
+const RESET = '\u001b[39m';
+
+/** Throws UsageError for a bad -F (before connecting). */
+export function createPrinter(o: OutputOptions): Printer {
+  const eol = o.eol;
+  if (o.format !== undefined) {
+    const f: CompiledFormat = compileFormat(o.format);
+    const env: RenderEnv = { pretty: o.pretty, warn: o.warn };
+    return {
+      print(out, msg, nowMs) {
+        renderFormat(out, f, msg, nowMs, env);
+        if (eol) out.byte(10);
+      },
+    };
+  }
+  if (o.json) {
+    return {
+      print(out, msg, nowMs) {
+        writeOursJson(out, msg, nowMs, o.pretty);
+        if (eol) out.byte(10);
+      },
+    };
+  }
+  if (o.verbose) {
+    if (o.decorate) return decoratedVerbose(o.decorate.color, eol);
+    return {
+      print(out, msg) {
+        if (msg.payload.length) {
+          out.str(msg.topic);
+          out.byte(0x20);
+          out.bytes(msg.payload);
+          if (eol) out.byte(10);
+        } else if (eol) {
+          out.str(msg.topic);
+          out.ascii(' (null)\n');
+        }
+      },
+    };
+  }
+  return {
+    print(out, msg) {
+      if (msg.payload.length) {
+        out.bytes(msg.payload);
+        if (eol) out.byte(10);
+      }
+    },
+  };
+}
+
+/** -v on a terminal: coloured topic; a JSON object/array payload pretty-printed below it. */
+function decoratedVerbose(color: boolean, eol: boolean): Printer {
+  return {
+    print(out, msg) {
+      const p = msg.payload;
+      if (!p.length && !eol) return;
+      if (color) out.ascii(TOPIC_COLOR);
+      out.str(msg.topic);
+      if (color) out.ascii(RESET);
+      out.byte(0x20);
+      if (!p.length) { out.ascii('(null)\n'); return; }
+      const first = p[0];
+      let pretty: string | undefined;
+      if (first === 0x7b || first === 0x5b) {
+        try { pretty = JSON.stringify(JSON.parse(p.toString('utf8')), null, 2); } catch { pretty = undefined; }
+      }
+      if (pretty !== undefined && pretty.includes('\n')) out.str(pretty); else out.bytes(p);
+      if (eol) out.byte(10);
+    },
+  };
+}
+
+export function newOutBuffer(): OutBuffer {
+  return new OutBuffer();
+}

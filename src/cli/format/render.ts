@@ -1,0 +1,175 @@
+// Runs a compiled -F format against one message, writing bytes into an OutBuffer. Field rules follow
+// mosquitto 2.0.11's formatted_print_percent(): which specifiers honour flags, width and precision,
+// and what a missing v5 property prints (pad characters for %A %E %F %S, spaces for %C, nothing else).
+import type { InboundMessage } from '../../session/types.ts';
+import { K, type CompiledFormat, type Op } from './compile.ts';
+import { writeMosqJson } from './json-mosq.ts';
+import type { OutBuffer } from './out-buffer.ts';
+import { strftimeOne } from './strftime.ts';
+
+const HEX_L = Buffer.from('0123456789abcdef');
+const HEX_U = Buffer.from('0123456789ABCDEF');
+
+export interface RenderEnv {
+  pretty: boolean;
+  /** %J with a payload that is not JSON: mosquitto prints an error line on stderr and goes on */
+  warn(line: string): void;
+}
+
+/** printf("%d" / "%-*d" / "%0*d" / "%*d") */
+function int(out: OutBuffer, value: number, op: Op): void {
+  const s = String(value);
+  if (op.width <= s.length) { out.ascii(s); return; }
+  const padn = op.width - s.length;
+  if (op.left) { out.ascii(s); out.fill(0x20, padn); return; }
+  if (op.pad === 0x30) {
+    if (value < 0) { out.byte(0x2d); out.fill(0x30, padn); out.ascii(s.slice(1)); } else { out.fill(0x30, padn); out.ascii(s); }
+    return;
+  }
+  out.fill(0x20, padn);
+  out.ascii(s);
+}
+
+/** printf("%*.*s") on bytes: precision cuts (in bytes), width pads with spaces */
+function str(out: OutBuffer, s: string, op: Op): void {
+  if (op.width === 0 && op.prec < 0) { out.str(s); return; }
+  let b = Buffer.from(s);
+  if (op.prec >= 0 && b.length > op.prec) b = b.subarray(0, op.prec);
+  const padn = op.width - b.length;
+  if (!op.left) out.fill(0x20, padn);
+  out.bytes(b);
+  if (op.left) out.fill(0x20, padn);
+}
+
+/** write_payload(): with a width, the payload is cut to the width (hex: to width/2 bytes), then padded */
+function payload(out: OutBuffer, p: Buffer, op: Op, hex: 0 | 1 | 2): void {
+  if (hex && op.prec > 0) return groupedHex(out, p, op, hex);
+  let len = p.length;
+  let padn: number;
+  if (op.width > 0) {
+    if (len > op.width) len = op.width;
+    if (hex) { len = len >> 1; padn = op.width - len * 2; } else padn = op.width - len;
+  } else padn = op.width - len;
+  if (!op.left) out.fill(op.pad, padn);
+  if (hex === 0) out.bytes(p, 0, len);
+  else {
+    const digits = hex === 1 ? HEX_L : HEX_U;
+    for (let i = 0; i < len; i++) { const c = p[i]!; out.byte(digits[c >> 4]!); out.byte(digits[c & 15]!); }
+  }
+  if (op.left) out.fill(0x20, padn);
+}
+
+/** dev branch: %.Nx groups N bytes, separated by a space or the given separator; width pads the whole */
+function groupedHex(out: OutBuffer, p: Buffer, op: Op, hex: 1 | 2): void {
+  const digits = hex === 1 ? HEX_L : HEX_U;
+  const n = p.length;
+  const total = n * 2 + (n > 0 ? Math.ceil(n / op.prec) - 1 : 0);
+  const padn = op.width - total;
+  if (!op.left) out.fill(op.pad, padn);
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i % op.prec === 0) out.byte(op.sep || 0x20);
+    const c = p[i]!;
+    out.byte(digits[c >> 4]!);
+    out.byte(digits[c & 15]!);
+  }
+  if (op.left) out.fill(0x20, padn);
+}
+
+/** dev branch: %d / %f print an 8-byte double / 4-byte float payload (little-endian) like printf %f */
+function binaryFloat(out: OutBuffer, p: Buffer, op: Op, size: 8 | 4): void {
+  if (p.length !== size) { out.fill(0x20, op.width); return; }
+  const v = size === 8 ? p.readDoubleLE(0) : p.readFloatLE(0);
+  let s = Number.isFinite(v) ? v.toFixed(op.prec < 0 ? 6 : Math.min(op.prec, 100)) : Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  if (Object.is(v, -0)) s = `-${s}`;
+  const padn = op.width - s.length;
+  if (op.left) { out.ascii(s); out.fill(0x20, padn); } else if (op.pad === 0x30 && Number.isFinite(v)) {
+    if (s[0] === '-') { out.byte(0x2d); out.fill(0x30, padn); out.ascii(s.slice(1)); } else { out.fill(0x30, padn); out.ascii(s); }
+  } else { out.fill(0x20, padn); out.ascii(s); }
+}
+
+function firstNumber(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  return Number(Array.isArray(v) ? v[0] : v);
+}
+
+const date = new Date();
+
+/** Render one message. `nowMs` is wall-clock milliseconds (may carry a fraction). */
+export function renderFormat(out: OutBuffer, f: CompiledFormat, msg: InboundMessage, nowMs: number, env: RenderEnv): void {
+  let nsec = 0;
+  if (f.usesTime) {
+    const ms = Math.floor(nowMs);
+    date.setTime(ms);
+    nsec = Math.floor((nowMs - ms) * 1e6) + (ms % 1000) * 1e6;
+  }
+  const props = msg.properties;
+  const ops = f.ops;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    switch (op.k) {
+      case K.Lit: out.bytes(op.lit!); break;
+      case K.Topic: str(out, msg.topic, op); break;
+      case K.Payload: payload(out, msg.payload, op, 0); break;
+      case K.Hex: payload(out, msg.payload, op, 1); break;
+      case K.HexUpper: payload(out, msg.payload, op, 2); break;
+      case K.Len: int(out, msg.payload.length, op); break;
+      case K.Mid: int(out, msg.messageId ?? 0, op); break;
+      case K.Qos: out.byte(0x30 + msg.qos); break;
+      case K.Retain: out.byte(msg.retain ? 0x31 : 0x30); break;
+      case K.Alias: {
+        const v = props?.topicAlias;
+        if (v !== undefined) int(out, v, op); else out.fill(op.pad, op.width);
+        break;
+      }
+      case K.Expiry: {
+        const v = props?.messageExpiryInterval;
+        if (v !== undefined) int(out, v | 0, op); else out.fill(op.pad, op.width);
+        break;
+      }
+      case K.FormatInd: {
+        const v = props?.payloadFormatIndicator;
+        if (v !== undefined) int(out, v ? 1 : 0, op); else out.fill(op.pad, op.width);
+        break;
+      }
+      case K.SubId: {
+        const v = firstNumber(props?.subscriptionIdentifier);
+        if (v !== undefined) int(out, v | 0, op); else out.fill(op.pad, op.width);
+        break;
+      }
+      case K.ContentType:
+        if (props?.contentType !== undefined) str(out, props.contentType, op); else out.fill(0x20, op.width);
+        break;
+      case K.RespTopic:
+        if (props?.responseTopic !== undefined) str(out, props.responseTopic, op);
+        break;
+      case K.Correlation:
+        if (props?.correlationData !== undefined) out.bytes(props.correlationData);
+        break;
+      case K.UserProps: {
+        const up = props?.userProperties;
+        if (!up) break;
+        let first = true;
+        for (const k of Object.keys(up)) {
+          const v = up[k]!;
+          for (const one of Array.isArray(v) ? v : [v]) {
+            if (!first) out.byte(0x20);
+            first = false;
+            out.str(k); out.byte(0x3a); out.str(String(one));
+          }
+        }
+        break;
+      }
+      case K.Iso: str(out, `${strftimeOne('F', date)}T${strftimeOne('T', date)}${strftimeOne('z', date)}`, op); break;
+      case K.Unix: out.ascii(`${Math.floor(date.getTime() / 1000)}.${String(nsec).padStart(9, '0')}`); break;
+      case K.Nsec: out.ascii(String(nsec).padStart(9, '0')); break;
+      case K.Time: out.str(strftimeOne(op.c!, date)); break;
+      case K.Json: writeMosqJson(out, msg, date, nsec, true, env.pretty); break;
+      case K.JsonRaw:
+        if (!writeMosqJson(out, msg, date, nsec, false, env.pretty)) env.warn(`Message payload is not valid JSON on topic ${msg.topic}.`);
+        break;
+      case K.Double: binaryFloat(out, msg.payload, op, 8); break;
+      case K.Float: binaryFloat(out, msg.payload, op, 4); break;
+      default: break;
+    }
+  }
+}
