@@ -1,7 +1,6 @@
 // Parsed options → SessionOptions + ReconnectPolicy, with mosquitto's defaults and cross-checks
 // (client_config_load / client_opts_set / client_connect in 2.0.11). Everything here runs before
 // any connection is attempted, so bad input never costs a network round trip.
-import { randomBytes } from 'node:crypto';
 import { UsageError } from './errors.ts';
 import type { Store } from './option-spec.ts';
 import { groupProperties, type PropertyArg, type PropertySets } from './properties.ts';
@@ -20,11 +19,11 @@ export interface BuiltSession {
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** MQTT 3.1 needs a client id of at most 23 bytes; mosquitto uses `mosq-` + random, we use `<tool>-` + random. */
+/** MQTT 3.1 needs a client id of at most 23 bytes; mosquitto uses `mosq-` + random, we use `<tool>-` + random.
+ *  Math.random, not node:crypto: an id is not a secret, and loading crypto costs ~5 ms of start-up. */
 function randomId(tool: string): string {
-  const bytes = randomBytes(24);
   let s = `${tool.slice(0, 6)}-`;
-  for (let i = 0; s.length < 23; i++) s += ALNUM[bytes[i]! % ALNUM.length];
+  while (s.length < 23) s += ALNUM[Math.floor(Math.random() * ALNUM.length)];
   return s;
 }
 

@@ -3,7 +3,6 @@
 //   {{random}}  random in [0, 1)    {{uuid}}   random UUID v4
 // Any other {{...}} is left as it is. Only used with --repeat, so mosquitto_pub scripts whose
 // payloads happen to contain {{...}} are not changed.
-import { randomUUID } from 'node:crypto';
 
 const NAMES = ['counter', 'now_ms', 'now', 'random', 'uuid'] as const;
 type Name = (typeof NAMES)[number];
@@ -43,6 +42,6 @@ function fill(name: Name, n: number): string {
     case 'now_ms': return String(Date.now());
     case 'now': return new Date().toISOString();
     case 'random': return String(Math.random());
-    case 'uuid': return randomUUID();
+    case 'uuid': return globalThis.crypto.randomUUID(); // Web Crypto: node:crypto loads only when used
   }
 }
