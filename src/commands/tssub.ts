@@ -1,0 +1,109 @@
+// tssub: a drop-in mosquitto_sub. Wiring only: parse, build the printer (a bad -F fails here, before
+// connecting), connect, subscribe, print until -C / -W / -E / --retained-only / a signal / EPIPE.
+import { run, errorLine, type RunContext } from '../cli/run.ts';
+import { parseOptions } from '../cli/parse-options.ts';
+import { SUB_OPTIONS, SUB_SYNOPSIS, SUB_TABLE } from '../cli/sub-options.ts';
+import { buildSession } from '../cli/session-options.ts';
+import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
+import { helpText, usageText, type HelpPage } from '../cli/help.ts';
+import { applySrv } from '../cli/srv.ts';
+import { VERSION } from '../cli/version.ts';
+import { EXIT } from '../cli/exit-codes.ts';
+import { UsageError } from '../cli/errors.ts';
+import { useColor } from '../cli/terminal.ts';
+import { createPrinter } from '../cli/format/index.ts';
+import { Subscriber, type SubPlan } from '../cli/sub-runner.ts';
+import { Client } from '../session/client.ts';
+import type { QoS, SubscribeProperties } from '../session/types.ts';
+
+const PAGE: HelpPage = {
+  tool: 'tssub',
+  summary: 'subscribes to topics on an MQTT broker and prints the messages it receives.',
+  version: VERSION,
+  synopsis: SUB_SYNOPSIS,
+  specs: SUB_OPTIONS,
+  footer: `-F format (as mosquitto_sub): %t topic, %p payload, %x/%X hex (%.2x, %.2:x grouped), %l length,
+  %q qos, %r retain, %m message id, %j/%J JSON, %I ISO time, %U unix time, %d/%f binary double/float,
+  MQTT 5: %A alias, %C content type, %D correlation data, %E expiry, %F format indicator,
+  %P user properties, %R response topic, %S subscription id; flags 0 and -, width, .precision;
+  @Y @m @d @H @M @S @z ... strftime, @N nanoseconds, @@; escapes \\n \\t \\0 \\e \\\\ \\a \\r \\v.
+Reconnecting: after a lost connection tssub reconnects with backoff and subscribes again
+  (--no-reconnect: exit 1 instead; --retry-connect: also retry when the broker is down at start).
+Files and environment:
+  $XDG_CONFIG_HOME/tssub (else ~/.config/tssub; when absent, mosquitto_sub's own file):
+       default options, one per line, as on the command line; '#' starts a comment
+  ${PASSWORD_ENV}    password, used with -u when neither -P nor --password-file is given
+  NO_COLOR, FORCE_COLOR    colour policy (also --no-color)
+Exit status 27: -W ran out ("Timed out" on stderr).
+`,
+};
+
+async function main(argv: string[], ctx: RunContext): Promise<number> {
+  ctx.usage = () => usageText(PAGE);
+  const { store } = parseOptions({ tool: 'tssub', mosquittoTool: 'mosquitto_sub', table: SUB_TABLE, argv, env: process.env });
+  ctx.quiet = store.quiet === true;
+  ctx.debug = store.debug === true;
+  ctx.noColor = store.noColor === true;
+  if (store.help) { process.stdout.write(helpText(PAGE)); return EXIT.OK; }
+  if (store.version) { process.stdout.write(`tssub version ${VERSION} (tsmqtt).\n`); return EXIT.OK; }
+  const filters = (store.topic as string[] | undefined) ?? [];
+  if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t filter).', { showUsage: true });
+  const warn = (line: string): void => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); };
+  const tty = process.stdout.isTTY === true;
+  const printer = createPrinter({
+    format: store.format as string | undefined,
+    verbose: store.verbose === true,
+    eol: store.noEol !== true,
+    pretty: store.pretty === true,
+    json: store.json === true,
+    decorate: tty ? { color: useColor({ isTTY: true, env: process.env, noColorFlag: ctx.noColor }) } : undefined,
+    warn,
+  });
+  const password = await resolvePassword(store, { env: process.env, prompt: ttyPrompt });
+  let built = buildSession(store, { tool: 'tssub', pid: process.pid, password });
+  if (store.srv) {
+    await applySrv(store, built.session.transport.kind === 'tls');
+    built = buildSession(store, { tool: 'tssub', pid: process.pid, password });
+  }
+  if (store.debug) built.session.debug = (line) => process.stdout.write(`${line}\n`);
+  const v5 = built.session.protocolVersion === 5;
+  const snapshot = store.snapshot === true;
+  const plan: SubPlan = {
+    filters,
+    qos: (store.qos as QoS | undefined) ?? 0,
+    retainAsPublished: store.retainAsPublished === true,
+    unsubscribe: (store.unsubscribe as string[] | undefined) ?? [],
+    filterOut: (store.filterOut as string[] | undefined) ?? [],
+    count: (store.count as number | undefined) ?? 0,
+    timeoutMs: ((store.timeout as number | undefined) ?? 0) * 1000,
+    exitAfterSub: store.exitAfterSub === true,
+    noRetain: store.noRetain === true,
+    retainedOnly: store.retainedOnly === true || snapshot,
+    snapshot,
+    snapshotQuietMs: 500,
+    removeRetained: store.removeRetained === true,
+    randomFilter: (store.randomFilter as number | undefined) ?? 10000,
+    subscribeProperties: v5 ? built.properties.subscribe as SubscribeProperties | undefined : undefined,
+    unsubscribeProperties: v5 ? built.properties.unsubscribe as SubPlan['unsubscribeProperties'] : undefined,
+    disconnectProperties: v5 ? built.properties.disconnect : undefined,
+    v5,
+  };
+  const client = new Client(built.session, built.reconnect);
+  const sub = new Subscriber(client, plan, {
+    stdout: process.stdout,
+    printer,
+    error: warn,
+    notice: (text) => { if (!ctx.quiet) process.stderr.write(`${text}\n`); },
+    debug: store.debug ? (line) => process.stdout.write(`${line}\n`) : undefined,
+  });
+  // Ctrl+C, SIGTERM and a closed pipe (`| head -1`) all end with a clean DISCONNECT and exit 0
+  const stop = (): void => sub.stop(EXIT.OK);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.once('SIGHUP', stop);
+  ctx.onEpipe = () => client.end().catch(() => undefined);
+  await client.connect();
+  return sub.run();
+}
+
+run(main);
