@@ -98,9 +98,10 @@ const date = new Date();
 export function renderFormat(out: OutBuffer, f: CompiledFormat, msg: InboundMessage, nowMs: number, env: RenderEnv): void {
   let nsec = 0;
   if (f.usesTime) {
-    const ms = Math.floor(nowMs);
-    date.setTime(ms);
-    nsec = Math.floor((nowMs - ms) * 1e6) + (ms % 1000) * 1e6;
+    const sec = Math.floor(nowMs / 1000);
+    date.setTime(Math.floor(nowMs));
+    // the clock has microseconds at best: keep those, no float noise in the last digits
+    nsec = Math.min(999_999_000, Math.round((nowMs - sec * 1000) * 1000) * 1000);
   }
   const props = msg.properties;
   const ops = f.ops;
