@@ -111,7 +111,7 @@ test('%j --pretty: cJSON_Print layout (tabs)', () => {
 
 test('%J: payload re-printed as cJSON prints it; invalid JSON warns and prints nothing for %J', () => {
   const j = (s: string): string => render('%J', { ...v3msg, payload: Buffer.from(s) }).out.toString().replace(/^.*"payload":/, '');
-  assert.equal(j(' {"a" : [1, 2.50, -0, 1e3, "x\\u00e9\\/"], "a": true, "n": null } '), '{"a":[1,2.5,0,1000,"x\u00e9/"],"a":true,"n":null}}\n');
+  assert.equal(j(' {"a" : [1, 2.50, -0, 1e3, "x\\u00e9\\/"], "a": true, "n": null } '), '{"a":[1,2.5,-0,1000,"x\u00e9/"],"a":true,"n":null}}\n');
   assert.equal(j('0.1'), '0.1}\n');
   assert.equal(j('3000000000'), '3000000000}\n');
   assert.equal(j('1e300'), '1e+300}\n');

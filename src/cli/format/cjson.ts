@@ -1,7 +1,7 @@
 // What mosquitto_sub 2.0.11 does with JSON goes through cJSON: %j/%J build a cJSON tree and print it
 // (cJSON_PrintUnformatted, or cJSON_Print with --pretty), and %J parses the payload with cJSON first.
 // To print the same bytes we mirror cJSON's parser and printer on bytes: strings are byte strings (no
-// UTF-8 validation, cut at NUL as C strings are), numbers print as "%d" or "%1.15g"/"%1.17g",
+// UTF-8 validation, cut at NUL as C strings are), numbers print as "%1.15g" (or "%1.17g" when that does not read back),
 // duplicate keys are kept, --pretty indents with tabs.
 import type { OutBuffer } from './out-buffer.ts';
 
@@ -62,9 +62,9 @@ function fmtG(d: number, p: number): string {
 }
 
 export function cjsonNumber(d: number): string {
+  // cJSON 1.7.14 (Debian's, as mosquitto_sub 2.0.11 links it) has no integer branch: -0 prints "-0"
   if (!Number.isFinite(d)) return 'null';
-  const vi = d >= 2147483647 ? 2147483647 : d <= -2147483648 ? -2147483648 : Math.trunc(d);
-  if (d === vi) return String(vi);
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
   const s = fmtG(d, 15);
   const t = Number(s);
   if (Math.abs(t - d) <= Math.max(Math.abs(t), Math.abs(d)) * Number.EPSILON) return s;
