@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBin, isolatedHome, spawnProcess, binPath } from './helpers/run-bin.ts';
+import { runBin, isolatedHome, spawnProcess, spawnBin, binPath } from './helpers/run-bin.ts';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { mosqSub, requireMosquittoClients } from './helpers/mosq-clients.ts';
 import { startWsGateway } from './helpers/ws-gateway.ts';
 
 let m: Mosquitto;
 const dir = mkdtempSync(join(tmpdir(), 'tspub-'));
+const sock = join(dir, 'mosquitto.sock');
 let topicN = 0;
 const fresh = (): string => `tspub/t${++topicN}`;
 
@@ -22,7 +23,9 @@ before(async () => {
       { name: 'tcp', kind: 'tcp' },
       { name: 'auth', kind: 'tcp', auth: { passwords: { alice: 's3cret' } } },
       { name: 'tls', kind: 'tls' },
+      { name: 'mtls', kind: 'tls', requireClientCert: true },
     ],
+    extra: `listener 0 ${sock}\nallow_anonymous true\n`,
   });
 });
 after(async () => { await m.stop(); });
@@ -90,13 +93,13 @@ test('-l: a 1 MB line is one message', async () => {
   assert.equal((await s.exited()).out, '1048576\n3\n');
 });
 
-test('-l: 20000 QoS 1 lines over one connection, in order (in-flight window 20)', async () => {
+test('-l: 70000 QoS 1 lines over one connection, in order, across the packet id wrap at 65535', async () => {
   const t = fresh();
-  const n = 20000;
+  const n = 70000;
   const s = await sub(t, n, ['-q', '1']);
   const since = m.log().length;
   const lines = Array.from({ length: n }, (_, i) => String(i + 1)).join('\n') + '\n';
-  const r = await runBin('tspub', [...base(), '-t', t, '-l', '-q', '1'], { stdin: lines, timeoutMs: 60_000 });
+  const r = await runBin('tspub', [...base(), '-t', t, '-l', '-q', '1'], { stdin: lines, timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.equal((await s.exited()).out, lines);
   assert.equal(m.log().slice(since).split('New client connected').length - 1, 1);
@@ -249,4 +252,47 @@ test('-P without a value on a terminal prompts with echo off (run under script(1
   assert.equal(res.code, 0, res.out);
   assert.equal(res.out, 'Password for alice: \r\n');
   assert.equal((await s.exited()).out, 'prompted\n');
+});
+
+test('TLS: --capath (plain directory), client certificate (--cert/--key), -A bind address, --unix socket', async () => {
+  const t = fresh();
+  const s = await sub(t, 4, ['-F', '%p']);
+  const c = m.certs!;
+  const cases: string[][] = [
+    ['-h', 'localhost', '-p', String(m.ports.tls), '--capath', c.capathPlain, '-m', 'capath'],
+    ['-h', 'localhost', '-p', String(m.ports.mtls), '--cafile', c.ca, '--cert', c.clientCert, '--key', c.clientKey, '-m', 'mtls'],
+    [...base(), '-A', '127.0.0.1', '--nodelay', '-m', 'bound'],
+    ['--unix', sock, '-m', 'unix'],
+  ];
+  for (const args of cases) {
+    const r = await runBin('tspub', ['-t', t, ...args]);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+  }
+  assert.equal((await s.exited()).out, 'capath\nmtls\nbound\nunix\n');
+});
+
+test('the will is published when tspub dies without DISCONNECT', async () => {
+  const w = fresh();
+  const s = await sub(w, 1, ['-F', '%t %p']);
+  const since = m.log().length;
+  const p = spawnBin('tspub', [...base(), '-t', fresh(), '-l', '-i', 'will-pub', '--will-topic', w, '--will-payload', 'gone', '--will-qos', '1']);
+  await m.waitForLog(/as will-pub/, 10_000, since);
+  p.kill('SIGKILL');
+  await p.exited().catch(() => undefined);
+  assert.equal((await s.exited()).out, `${w} gone\n`);
+});
+
+test('-d piped into head -1: EPIPE on stdout does not stop the publishing (exit 0, every line sent)', async () => {
+  const t = fresh();
+  const n = 2000;
+  const s = await sub(t, n, ['-q', '1']);
+  const lines = Array.from({ length: n }, (_, i) => `e${i}`).join('\n') + '\n';
+  const p = spawnBin('tspub', [...base(), '-t', t, '-l', '-q', '1', '-d'], { stdin: lines });
+  await p.waitForStdout('sending CONNECT');
+  p.child.stdout!.destroy();
+  const res = await p.exited();
+  assert.equal(res.stderr, '');
+  assert.equal(res.code, 0);
+  assert.equal((await s.exited()).out, lines);
 });

@@ -14,6 +14,9 @@ export interface RunContext {
   usage?: () => string;
   /** called once before exiting on EPIPE (e.g. end the session cleanly) */
   onEpipe?: () => Promise<void> | void;
+  /** 'continue': stdout is only decoration (tspub's -d lines): on EPIPE drop further output and
+   *  let main finish its work and pick the exit code; default 'exit': exit 0 at once */
+  epipe?: 'exit' | 'continue';
 }
 
 export type Main = (argv: string[], ctx: RunContext) => Promise<number | void>;
@@ -39,6 +42,10 @@ export function run(main: Main, argv: string[] = process.argv.slice(2)): void {
     if (err.code !== 'EPIPE') throw err;
     if (epiped) return;
     epiped = true;
+    if (ctx.epipe === 'continue') {
+      process.stdout.write = () => true;
+      return;
+    }
     void Promise.resolve(ctx.onEpipe?.()).catch(() => undefined).finally(() => process.exit(EXIT.OK));
   });
   main(argv, ctx).then(

@@ -31,6 +31,8 @@ const PAGE: HelpPage = {
 
 async function main(argv: string[], ctx: RunContext): Promise<number> {
   ctx.usage = () => usageText(PAGE);
+  // stdout holds only -d lines: `tspub -d ... | head -1` must still publish everything
+  ctx.epipe = 'continue';
   const { store } = parseOptions({ tool: 'tspub', mosquittoTool: 'mosquitto_pub', table: PUB_TABLE, argv, env: process.env });
   ctx.quiet = store.quiet === true;
   ctx.debug = store.debug === true;
