@@ -198,9 +198,10 @@ test('bad input: one error line, exit 1, no connection attempted', async () => {
 });
 
 /** Run tsclear on a pseudo-terminal (util-linux `script`), typing `answer`; output is stdout+stderr as the terminal saw it. */
-async function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
+async function onTerminal(args: string[], answer: string, tty: { term?: string; cols?: number } = {}): Promise<{ code: number | null; screen: string }> {
   const cmd = [process.execPath, binPath('tsclear'), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const r = await spawnProcess('script', ['-qec', cmd, '/dev/null'], { stdin: answer, env: { TERM: 'dumb' } }).exited();
+  const size = tty.cols === undefined ? '' : `stty cols ${tty.cols} rows 30; `;
+  const r = await spawnProcess('script', ['-qec', size + cmd, '/dev/null'], { stdin: answer, env: { TERM: tty.term ?? 'dumb' } }).exited();
   // eslint-disable-next-line no-control-regex
   return { code: r.code, screen: r.out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') };
 }
@@ -226,4 +227,19 @@ test('on a terminal it asks above --confirm-above: "y" clears, anything else doe
   assert.doesNotMatch(quiet.screen, /Clear them/);
   assert.match(quiet.screen, /Cleared 1 retained message under 'bb9\/#'/);
   assert.equal(quiet.code, 0);
+});
+
+test('a progress line on a terminal for large snapshots and clears, and it ends', async () => {
+  await seed(m.port, branch('bb10', 1200));
+  // --quiet-time 2 leaves ora (loaded lazily at 500 found) time to draw during the snapshot
+  const wide = await onTerminal(['-p', port, '-t', 'bb10/#', '--yes', '--quiet-time', '2'], '', { term: 'xterm', cols: 100 });
+  assert.match(wide.screen, /Reading retained messages: 1200 found/);
+  assert.match(wide.screen, /Cleared 1200 retained messages under 'bb10\/#' \(snapshot ended after 2000 ms without a retained message\)\.\n$/);
+  assert.equal(wide.code, 0);
+  // a pty of width 0 (script's default): ora 9.4 would loop forever, so no spinner there
+  await seed(m.port, branch('bb10', 600));
+  const narrow = await onTerminal(['-p', port, '-t', 'bb10/#', '--yes'], '', { term: 'xterm' });
+  assert.equal(narrow.screen, "Cleared 600 retained messages under 'bb10/#' (snapshot ended after 300 ms without a retained message).\n");
+  assert.equal(narrow.code, 0);
+  assert.deepEqual(await retainedNow(m.port, 'bb10/#'), []);
 });

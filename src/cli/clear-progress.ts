@@ -1,6 +1,14 @@
 // tsclear's progress line: an ora spinner on stderr when stderr is a terminal, nothing on pipes.
 // ora (~44 ms to load) is imported only once a snapshot or a clear turns out to be large.
 
+/**
+ * stderr is a terminal with a known width. ora 9.4 divides by stream.columns: on a pty of width 0
+ * (`script` without a size, some CI runners) it computes Infinity lines to clear and never stops.
+ */
+export function progressWanted(stream: { isTTY?: boolean; columns?: number } = process.stderr): boolean {
+  return stream.isTTY === true && (stream.columns ?? 0) > 0;
+}
+
 export interface ProgressIo {
   /** stderr is a terminal */
   enabled: boolean;

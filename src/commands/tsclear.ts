@@ -11,6 +11,7 @@ import { EXIT } from '../cli/exit-codes.ts';
 import { CLEAR_FOOTER, CLEAR_OPTIONS, CLEAR_SYNOPSIS, CLEAR_TABLE, clearSettings } from '../cli/clear-options.ts';
 import { clearFlow } from '../cli/clear-flow.ts';
 import { ask, canAsk } from '../cli/clear-confirm.ts';
+import { progressWanted } from '../cli/clear-progress.ts';
 import { Client } from '../session/client.ts';
 
 const PAGE: HelpPage = {
@@ -60,7 +61,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
       error: (line) => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); },
       canAsk: canAsk(),
       ask,
-      progress: process.stderr.isTTY === true,
+      progress: progressWanted(),
     });
     await client.end();
     return code;
