@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { takeSnapshot } from '../src/cli/clear-snapshot.ts';
 import { clearTopics, verifyCleared } from '../src/cli/clear-runner.ts';
+import { preview, previewOf } from '../src/cli/clear-report.ts';
+import { Client } from '../src/session/client.ts';
 import { ReasonCodeError } from '../src/session/errors.ts';
 import { startEmbedded } from './helpers/embedded.ts';
-import { branch, connect, lines, retainedNow, seed } from './tsclear-helpers.ts';
+import { branch, connect, lines, retainedNow, seed, sessionOptions } from './tsclear-helpers.ts';
 
 let m: Mosquitto;
 const ACL = [
@@ -132,4 +134,29 @@ test('a refused subscription rejects with the filter and reason code (aedes: mos
   } finally {
     await b.stop();
   }
+});
+
+test('payload preview: text quoted and cut by characters, binary and invalid UTF-8 as hex', () => {
+  assert.equal(preview(Buffer.from('hello')), '"hello"');
+  assert.equal(preview(Buffer.from('tab\tand\nnewline')), '"tab\\tand\\nnewline"');
+  assert.equal(preview(Buffer.from('é'.repeat(41))), `"${'é'.repeat(40)}"…`);
+  assert.equal(preview(Buffer.from('😀'.repeat(3)), 2), '"😀😀"…');
+  assert.equal(preview(Buffer.from([0x68, 0x00, 0x69])), '0x680069');
+  assert.equal(preview(Buffer.from([0xc3, 0x28])), '0xc328');
+  assert.equal(preview(Buffer.alloc(21, 0xff)), `0x${'ff'.repeat(20)}…`);
+  assert.deepEqual(previewOf(Buffer.from('abc'), 2), { text: 'ab', binary: false, truncated: true });
+  assert.deepEqual(previewOf(Buffer.from([1, 2])), { text: '0x0102', binary: true, truncated: false });
+});
+
+// last: restarts the broker
+test('a connection lost during the snapshot fails it instead of clearing from a partial picture', async () => {
+  await seed(m.port, [['core9/r', 'x']]);
+  const c = new Client(sessionOptions(m.port), { enabled: true, retryFirstConnect: false, maxRetries: 100, initialDelayMs: 50, maxDelayMs: 200 });
+  await c.connect();
+  const snap = takeSnapshot(c, { filters: ['core9/#'], quietMs: 600_000 }).then(() => undefined, (e: Error) => e);
+  await m.restart();
+  const err = await snap;
+  c.destroy();
+  assert.ok(err instanceof Error);
+  assert.match(err.message, /^connection lost during the snapshot \(.+\); nothing was cleared$/);
 });

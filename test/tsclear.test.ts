@@ -98,6 +98,15 @@ test('-T and --match exclusions hold; -v lists the cleared topics', async () => 
   assert.deepEqual(await retainedNow(m.port, 'bb6/#'), lines(kept));
 });
 
+test('-L gives host, port and the filter; -t adds more filters', async () => {
+  await seed(m.port, [['bb11/a', '1'], ['bb11b/x', '2'], ['bb11c/y', '3']]);
+  const r = await runBin('tsclear', ['-L', `mqtt://127.0.0.1:${port}/bb11/#`, '-t', 'bb11b/#', '-y', '-v']);
+  assert.equal(r.out, 'bb11/a\nbb11b/x\n');
+  assert.equal(r.stderr, `Cleared 2 retained messages under 'bb11/#', 'bb11b/#' ${QUIET}.\n`);
+  assert.equal(r.code, 0);
+  assert.deepEqual(await retainedNow(m.port, '+/#'), ['bb11c/y 3']);
+});
+
 test('--json: the whole report as one document, dry run and real', async () => {
   await seed(m.port, [['bb7/a', 'one'], ['bb7/b', 'two'], ['bb7/skip', 'three']]);
   const found = [
@@ -184,6 +193,7 @@ const BAD: Array<[string[], string]> = [
   [['-t', 'x', '-q', '3'], "Error: -q: invalid QoS '3' (use 0, 1 or 2).\n"],
   [['-t', 'x', '--confirm-above', '-1'], 'Error: --confirm-above: count -1 is out of range (0-2147483647).\n'],
   [['-t', 'x', '-V', '311', '-D', 'connect', 'user-property', 'a', 'b'], 'Error: -D sets MQTT 5 properties, but -V asks for MQTT 3.1.1; drop -V or use -V 5.\n'],
+  [['-t', '$share/g/x/#'], "Error: -t: '$share/g/x/#': a shared subscription receives no retained messages; use the filter without '$share/<group>/'.\n"],
   [['-t', 'x', '--retained-only'], "Error: Unknown option '--retained-only'.\n"],
 ];
 

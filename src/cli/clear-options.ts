@@ -100,6 +100,11 @@ export function clearSettings(store: Store): ClearSettings {
   if (filters.length === 0) {
     throw new UsageError("no topic filter given: name what to clear with -t, e.g. tsclear -t 'devices/#' --dry-run", { showUsage: true });
   }
+  const shared = filters.find((f) => f.startsWith('$share/'));
+  if (shared !== undefined) {
+    // MQTT 5 §4.8.2: retained messages are not sent to a shared subscription
+    throw new UsageError(`-t: '${shared}': a shared subscription receives no retained messages; use the filter without '$share/<group>/'.`);
+  }
   if (store.protocolVersion === undefined) store.protocolVersion = 5;
   return {
     filters: [...new Set(filters)],

@@ -80,6 +80,9 @@ export async function takeSnapshot(client: Client, opts: SnapshotOptions): Promi
     opts.onFound?.(kept.size);
   };
   const onClose = (err?: Error): void => fail(err ?? new Error('connection closed during the snapshot'));
+  // retained messages sent before a reconnect may be lost with the connection: a snapshot across
+  // an outage is not one, so fail rather than clear from a partial picture
+  const onOffline = (err: Error): void => fail(new Error(`connection lost during the snapshot (${err.message}); nothing was cleared`));
   // timers run late while a burst is being parsed, so re-check the real gap instead of trusting one timeout
   const check = (): void => {
     const idle = performance.now() - lastActivity;
@@ -89,6 +92,7 @@ export async function takeSnapshot(client: Client, opts: SnapshotOptions): Promi
 
   client.on('message', onMessage);
   client.on('close', onClose);
+  client.on('offline', onOffline);
   try {
     const subs: Subscription[] = filters.map((topic) => ({ topic, qos: 0, retainAsPublished: false, retainHandling: 0 }));
     const codes = await client.subscribe(subs);
@@ -107,7 +111,9 @@ export async function takeSnapshot(client: Client, opts: SnapshotOptions): Promi
     clearTimeout(timer);
     client.off('message', onMessage);
     client.off('close', onClose);
-    // stop the broker echoing our own clears back to us
-    if (client.connected) await client.unsubscribe(filters).catch(() => undefined);
+    client.off('offline', onOffline);
+    // stop the broker echoing our own clears back to us; offline, this still makes the client
+    // forget the filters so that a reconnect does not subscribe again
+    await client.unsubscribe(filters).catch(() => undefined);
   }
 }
