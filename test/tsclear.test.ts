@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { runBin, spawnProcess, binPath } from './helpers/run-bin.ts';
 import { branch, connect, lines, retainedNow, seed } from './tsclear-helpers.ts';
+import { startEmbedded } from './helpers/embedded.ts';
 
 let m: Mosquitto;
 let port: string;
@@ -252,4 +253,31 @@ test('a progress line on a terminal for large snapshots and clears, and it ends'
   assert.equal(narrow.screen, "Cleared 600 retained messages under 'bb10/#' (snapshot ended after 300 ms without a retained message).\n");
   assert.equal(narrow.code, 0);
   assert.deepEqual(await retainedNow(m.port, 'bb10/#'), []);
+});
+
+/** retained topics straight from aedes' store, not through any MQTT client */
+async function aedesRetained(aedes: unknown, pattern: string): Promise<string[]> {
+  const store = (aedes as { persistence: { createRetainedStream(p: string): AsyncIterable<{ topic: string }> } }).persistence;
+  const topics: string[] = [];
+  for await (const packet of store.createRetainedStream(pattern)) topics.push(packet.topic);
+  return topics.sort();
+}
+
+test('a broker without MQTT 5 (aedes): falls back to 3.1.1 and reads the clears back; -V 5 does not fall back', async () => {
+  const b = await startEmbedded();
+  try {
+    await seed(b.port, [['ae/a', 'one'], ['ae/b', 'two']], { protocolVersion: 4 });
+    assert.deepEqual(await aedesRetained(b.aedes, 'ae/#'), ['ae/a', 'ae/b']);
+    const r = await runBin('tsclear', ['-p', String(b.port), '-t', 'ae/#', '--json', '-y']);
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    const doc = JSON.parse(r.out) as { cleared: string[]; failed: unknown[]; verified: boolean };
+    assert.deepEqual([doc.cleared, doc.failed, doc.verified], [['ae/a', 'ae/b'], [], true]);
+    assert.deepEqual(await aedesRetained(b.aedes, 'ae/#'), []);
+    const v5 = await runBin('tsclear', ['-p', String(b.port), '-t', 'ae/#', '-V', '5', '-y']);
+    assert.equal(v5.code, 1);
+    assert.match(v5.stderr, /^Error: Connection refused/);
+  } finally {
+    await b.stop();
+  }
 });

@@ -45,7 +45,7 @@ export const CLEAR_OPTIONS: OptionSpec[] = [
   urlOption('filter'),
   propertyOption(['connect']),
   ...COMMON_OPTIONS.map((s) => (s.key === 'qos' ? { ...s, help: 'QoS of the clearing publishes: 0, 1 or 2 (default 1: every clear is acknowledged)' }
-    : s.key === 'protocolVersion' ? { ...s, help: 'MQTT version: 5, 311 or 31 (default 5: the broker reports a refused clear)' } : s)),
+    : s.key === 'protocolVersion' ? { ...s, help: 'MQTT version: 5, 311 or 31 (default 5, where the broker reports a refused clear; 3.1.1 when the broker does not speak 5)' } : s)),
 ];
 
 export const CLEAR_TABLE = new OptionTable(CLEAR_OPTIONS, [
@@ -92,9 +92,11 @@ export interface ClearSettings {
   verbose: boolean;
   /** undefined: decided by protocol version and QoS */
   verify?: boolean;
+  /** -V or -D was given: no fallback from MQTT 5 to 3.1.1 */
+  versionChosen: boolean;
 }
 
-/** The cross-field rules, with an example in each message; also sets tsclear's default of MQTT 5. */
+/** The cross-field rules, with an example in each message. */
 export function clearSettings(store: Store): ClearSettings {
   const filters = (store.topic as string[] | undefined) ?? [];
   if (filters.length === 0) {
@@ -105,7 +107,7 @@ export function clearSettings(store: Store): ClearSettings {
     // MQTT 5 §4.8.2: retained messages are not sent to a shared subscription
     throw new UsageError(`-t: '${shared}': a shared subscription receives no retained messages; use the filter without '$share/<group>/'.`);
   }
-  if (store.protocolVersion === undefined) store.protocolVersion = 5;
+  const versionChosen = store.protocolVersion !== undefined || ((store.properties as unknown[] | undefined)?.length ?? 0) > 0;
   return {
     filters: [...new Set(filters)],
     exclude: (store.filterOut as string[] | undefined) ?? [],
@@ -118,5 +120,6 @@ export function clearSettings(store: Store): ClearSettings {
     json: store.json === true,
     verbose: store.verbose === true,
     verify: store.verify === true ? true : store.noVerify === true ? false : undefined,
+    versionChosen,
   };
 }

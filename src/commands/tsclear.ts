@@ -12,7 +12,8 @@ import { CLEAR_FOOTER, CLEAR_OPTIONS, CLEAR_SYNOPSIS, CLEAR_TABLE, clearSettings
 import { clearFlow } from '../cli/clear-flow.ts';
 import { ask, canAsk } from '../cli/clear-confirm.ts';
 import { progressWanted } from '../cli/clear-progress.ts';
-import { Client } from '../session/client.ts';
+import { connectForClear } from '../cli/clear-connect.ts';
+import type { ProtocolVersion } from '../session/types.ts';
 
 const PAGE: HelpPage = {
   tool: 'tsclear',
@@ -45,15 +46,15 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   }
   const settings = clearSettings(store);
   const password = await resolvePassword(store, { env: process.env, prompt: ttyPrompt });
-  let built = buildSession(store, { tool: 'tsclear', pid: process.pid, password });
-  if (store.srv) {
-    await applySrv(store, built.session.transport.kind === 'tls');
-    built = buildSession(store, { tool: 'tsclear', pid: process.pid, password });
-  }
-  // stdout carries the dry-run list / JSON, so packet lines go to stderr
-  if (store.debug) built.session.debug = (line) => process.stderr.write(`${line}\n`);
-  const client = new Client(built.session, built.reconnect);
-  const info = await client.connect();
+  const storeFor = (version: ProtocolVersion) => (settings.versionChosen ? store : { ...store, protocolVersion: version });
+  const build = (version: ProtocolVersion) => {
+    const built = buildSession(storeFor(version), { tool: 'tsclear', pid: process.pid, password });
+    // stdout carries the dry-run list / JSON, so packet lines go to stderr
+    if (store.debug) built.session.debug = (line) => process.stderr.write(`${line}\n`);
+    return built;
+  };
+  if (store.srv) await applySrv(store, build(5).session.transport.kind === 'tls');
+  const { client, info } = await connectForClear(build, settings.versionChosen);
   try {
     const code = await clearFlow(client, settings, info.protocolVersion, {
       out: (text) => process.stdout.write(text),
