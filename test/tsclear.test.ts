@@ -105,7 +105,7 @@ test('-L gives host, port and the filter; -t adds more filters', async () => {
   assert.equal(r.out, 'bb11/a\nbb11b/x\n');
   assert.equal(r.stderr, `Cleared 2 retained messages under 'bb11/#', 'bb11b/#' ${QUIET}.\n`);
   assert.equal(r.code, 0);
-  assert.deepEqual(await retainedNow(m.port, '+/#'), ['bb11c/y 3']);
+  assert.deepEqual(await retainedNow(m.port, 'bb11/#', ['-t', 'bb11b/#', '-t', 'bb11c/#']), ['bb11c/y 3']);
 });
 
 test('--json: the whole report as one document, dry run and real', async () => {
