@@ -60,7 +60,17 @@ export class Subscriber {
   private lastRetained = 0;
   private paused = false;
 
-  constructor(private readonly client: Client, private readonly plan: SubPlan, private readonly io: SubIo) {}
+  private lost = false;
+  /** run() has started: a failed first connect() is reported by the caller, not here */
+  private running = false;
+
+  /** Listens at once: a persistent session's queued messages may arrive with the CONNACK. */
+  constructor(private readonly client: Client, private readonly plan: SubPlan, private readonly io: SubIo) {
+    client.on('message', this.onMessage);
+    client.on('close', (err) => { if (err && this.running && !this.finishing) { io.error(err.message); this.finish(EXIT.FAILURE); } });
+    client.on('offline', (err) => { if (!this.lost) io.notice(`Connection lost (${err.message}); reconnecting.`); this.lost = true; });
+    client.on('connect', () => { this.lost = false; });
+  }
 
   private readonly flush = (): void => {
     this.flushQueued = false;
@@ -95,14 +105,10 @@ export class Subscriber {
     if (plan.count > 0 && ++this.printed >= plan.count) this.stop(EXIT.OK);
   };
 
-  /** Subscribe and run until a stop condition; resolves with the exit code. */
+  /** After connect(): subscribe and run until a stop condition; resolves with the exit code. */
   async run(): Promise<number> {
     const { client, plan, io } = this;
-    client.on('message', this.onMessage);
-    client.on('close', (err) => { if (err && !this.finishing) { io.error(err.message); this.finish(EXIT.FAILURE); } });
-    let lost = false;
-    client.on('offline', (err) => { if (!lost) io.notice(`Connection lost (${err.message}); reconnecting.`); lost = true; });
-    client.on('connect', () => { lost = false; });
+    this.running = true;
     if (plan.timeoutMs > 0) {
       this.timers.push(setTimeout(() => { io.notice('Timed out'); this.stop(EXIT.TIMEOUT); }, plan.timeoutMs));
     }

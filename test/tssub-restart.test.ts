@@ -1,0 +1,53 @@
+// A persistent QoS 1 session (-c -i) loses nothing across a broker restart: messages published
+// while tssub is connected, while the broker restarts under it, and while tssub itself is down.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
+import { runBin, spawnBin } from './helpers/run-bin.ts';
+import { mosqPub, requireMosquittoClients } from './helpers/mosq-clients.ts';
+
+let m: Mosquitto;
+
+before(async () => {
+  requireMosquittoClients();
+  m = await startMosquitto({ persistence: true });
+});
+after(async () => { await m?.stop(); });
+
+const lines = (from: number, to: number): string => {
+  let s = '';
+  for (let i = from; i < to; i++) s += `m${i}\n`;
+  return s;
+};
+const publish = async (from: number, to: number): Promise<void> => {
+  const r = await mosqPub(['-h', m.host, '-p', String(m.port), '-t', 'persist/x', '-q', '1', '-l'], { stdin: lines(from, to) });
+  assert.equal(r.code, 0, r.stderr);
+};
+const sorted = (s: string): string[] => s.split('\n').filter(Boolean).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+
+test('-c -i -q 1: nothing lost, nothing twice, across a broker restart under a running tssub', async () => {
+  const sub = spawnBin('tssub', ['-h', m.host, '-p', String(m.port), '-t', 'persist/#', '-q', '1', '-c', '-i', 'tssub-persist-1',
+    '--reconnect-delay', '0.1', '-C', '40']);
+  await m.waitForLog(/SUBACK to tssub-persist-1/);
+  await publish(0, 20);
+  await sub.waitForStdout('m19\n');
+  await m.restart();
+  await publish(20, 40);
+  const r = await sub.exited();
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(sorted(r.out), sorted(lines(0, 40)));
+  assert.equal(r.out.split('\n').filter(Boolean).length, 40);
+});
+
+test('-c -i -q 1: messages queued while tssub is down survive a broker restart', async () => {
+  const args = ['-h', m.host, '-p', String(m.port), '-t', 'persist/#', '-q', '1', '-c', '-i', 'tssub-persist-2'];
+  // create the session, then leave
+  const first = await runBin('tssub', [...args, '-E']);
+  assert.equal(first.code, 0, first.stderr);
+  await publish(100, 110);
+  await m.restart();
+  await publish(110, 120);
+  const r = await runBin('tssub', [...args, '-C', '20', '-W', '20']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, lines(100, 120));
+});
