@@ -150,13 +150,28 @@ test('MQTT 3.1.1: the silently dropped clears are found by reading back, exit 1'
   await seed(m.ports.auth!, [...open, ...locked], { username: 'admin', password: 'a' });
   const r = await runBin('tsclear', ['-p', authPort, '-u', 'clerk', '-P', 'c', '-V', '311', '-t', 'bacl3/#', '-y', '--json']);
   assert.equal(r.stderr, topicsOf(locked).map((t) => `Error: could not clear '${t}': still retained after clearing `
-    + '(the broker acknowledged the clear but kept the message: denied by its ACL?)\n').join(''));
+    + '(the broker accepted the clear but kept the message: denied by its ACL?)\n').join(''));
   assert.equal(r.code, 1);
   const doc = JSON.parse(r.out) as { cleared: string[]; failed: Array<{ topic: string }>; verified: boolean };
   assert.deepEqual(doc.cleared, topicsOf(open));
   assert.deepEqual(doc.failed.map((f) => f.topic), topicsOf(locked));
   assert.equal(doc.verified, true);
   assert.deepEqual(await retainedNow(m.ports.auth!, 'bacl3/#', ADMIN), lines(locked));
+});
+
+test('-q 0 has no acknowledgement: the clears are read back; --no-verify trusts them', async () => {
+  const open = branch('bacl0/open', 5);
+  const locked = branch('bacl0/locked', 1);
+  await seed(m.ports.auth!, [...open, ...locked], { username: 'admin', password: 'a' });
+  const clerk = ['-p', authPort, '-u', 'clerk', '-P', 'c', '-t', 'bacl0/#', '-y', '-q', '0'];
+  const r = await runBin('tsclear', clerk);
+  assert.equal(r.stderr, `Cleared 5 of 6 retained messages under 'bacl0/#'; 1 failed ${QUIET}.\n`
+    + `Error: could not clear '${locked[0]![0]}': still retained after clearing (the broker accepted the clear but kept the message: denied by its ACL?)\n`);
+  assert.equal(r.code, 1);
+  const trusting = await runBin('tsclear', [...clerk, '--no-verify']);
+  assert.equal(trusting.stderr, `Cleared 1 retained message under 'bacl0/#' ${QUIET}.\n`);
+  assert.equal(trusting.code, 0);
+  assert.deepEqual(await retainedNow(m.ports.auth!, 'bacl0/#', ADMIN), lines(locked));
 });
 
 test('the snapshot ends on live messages and says so', async () => {

@@ -75,7 +75,7 @@ export async function verifyCleared(client: Client, filters: string[], quietMs: 
     const old = before.get(f.topic);
     if (old === undefined || !cleared.has(f.topic) || !old.equals(f.payload)) continue;
     cleared.delete(f.topic);
-    failed.push({ topic: f.topic, reason: 'still retained after clearing (the broker acknowledged the clear but kept the message: denied by its ACL?)' });
+    failed.push({ topic: f.topic, reason: 'still retained after clearing (the broker accepted the clear but kept the message: denied by its ACL?)' });
   }
   failed.sort(byTopic);
   return { cleared: [...cleared].sort(), failed };
