@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
-import { runBin, spawnProcess, binPath } from './helpers/run-bin.ts';
+import { runBin, spawnProcess, binPath, isolatedHome } from './helpers/run-bin.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { branch, connect, lines, retainedNow, seed } from './tsclear-helpers.ts';
 import { startEmbedded } from './helpers/embedded.ts';
 
@@ -157,6 +159,28 @@ test('MQTT 3.1.1: the silently dropped clears are found by reading back, exit 1'
   assert.deepEqual(doc.failed.map((f) => f.topic), topicsOf(locked));
   assert.equal(doc.verified, true);
   assert.deepEqual(await retainedNow(m.ports.auth!, 'bacl3/#', ADMIN), lines(locked));
+});
+
+test('more than 20 failures: 20 lines and a count of the rest', async () => {
+  const locked = branch('bacl20/locked', 23);
+  await seed(m.ports.auth!, locked, { username: 'admin', password: 'a' });
+  const r = await runBin('tsclear', ['-p', authPort, '-u', 'clerk', '-P', 'c', '-t', 'bacl20/#', '-y']);
+  const errs = r.stderr.split('\n').slice(1, -1);
+  assert.equal(errs.length, 21);
+  assert.deepEqual(errs.slice(0, 20), topicsOf(locked).slice(0, 20).map((t) => `Error: could not clear '${t}': not authorized (0x87)`));
+  assert.equal(errs[20], 'Error: ... and 3 more topics not cleared (--json lists them all).');
+  assert.equal(r.code, 1);
+});
+
+test('options come from ~/.config/tsclear, the command line wins', async () => {
+  await seed(m.port, [['bb12/a', '1']]);
+  const home = isolatedHome();
+  // --yes only from the file (else: refused, no terminal); -p 1 from the file loses to the command line
+  writeFileSync(join(home, '.config', 'tsclear'), '# defaults\n-p 1\n--yes\n');
+  const r = await runBin('tsclear', ['-t', 'bb12/#', '-p', port, '--json'], { home });
+  assert.equal(r.stderr, '');
+  assert.equal(r.code, 0);
+  assert.deepEqual((JSON.parse(r.out) as { cleared: string[] }).cleared, ['bb12/a']);
 });
 
 test('-q 0 has no acknowledgement: the clears are read back; --no-verify trusts them', async () => {
