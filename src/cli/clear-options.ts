@@ -72,6 +72,8 @@ export const CLEAR_FOOTER = `What it does:
   4. publishes an empty retained message to each topic (QoS 1 unless -q), pipelined;
   5. MQTT 3.1/3.1.1 or -q 0: reads the topics back, since the broker cannot report a refused clear.
   A summary goes to stderr; --json prints the full report on stdout.
+  Exit 0 when everything found was cleared (or nothing was found); 1 when a clear failed (each
+  topic is named with the reason code), or without --yes/confirmation.
 
 Examples:
   tsclear -t 'devices/#' --dry-run
