@@ -1,5 +1,6 @@
 // tspub: a drop-in mosquitto_pub. Wiring only: parse, plan, connect, publish, exit.
 import { readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { run, type RunContext } from '../cli/run.ts';
 import { parseOptions } from '../cli/parse-options.ts';
 import { PUB_OPTIONS, PUB_SYNOPSIS, PUB_TABLE } from '../cli/pub/options.ts';
@@ -11,8 +12,6 @@ import { applySrv } from '../cli/srv.ts';
 import { VERSION } from '../cli/version.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { errorLine } from '../cli/run.ts';
-import { Publisher } from '../cli/pub/publisher.ts';
-import { Client } from '../session/client.ts';
 import type { PublishProperties } from '../session/types.ts';
 
 const PAGE: HelpPage = {
@@ -30,6 +29,9 @@ const PAGE: HelpPage = {
 };
 
 async function main(argv: string[], ctx: RunContext): Promise<number> {
+  // the session (net, mqtt-packet) loads while the arguments are parsed, and not at all for
+  // --help, --version and argument errors
+  const session = Promise.all([import('../session/client.ts'), import('../cli/pub/publisher.ts')]);
   ctx.usage = () => usageText(PAGE);
   // stdout holds only -d lines: `tspub -d ... | head -1` must still publish everything
   ctx.epipe = 'continue';
@@ -46,7 +48,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     return EXIT.OK;
   }
   // prompt only when a person is there (a terminal on stdin or stderr); the prompt itself uses /dev/tty
-  const interactive = process.stdin.isTTY === true || process.stderr.isTTY === true;
+  const interactive = isatty(0) || isatty(2); // not process.stdin: it would set up a stream -m never reads
   const password = await resolvePassword(store, { env: process.env, prompt: interactive ? ttyPrompt : undefined });
   let built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
   const plan = planPublish(store, built.properties.publish as PublishProperties | undefined, { readStdin: () => readFileSync(0) });
@@ -55,11 +57,12 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
   }
   if (store.debug) built.session.debug = (line) => process.stdout.write(`${line}\n`);
+  const [{ Client }, { Publisher }] = await session;
   const client = new Client(built.session, built.reconnect);
   await client.connect();
   const errors = { count: 0 };
   const publisher = new Publisher(client, plan, {
-    stdin: process.stdin,
+    stdin: () => process.stdin,
     v5: built.session.protocolVersion === 5,
     disconnectProperties: built.session.protocolVersion === 5 ? built.properties.disconnect : undefined,
     error: (text) => {

@@ -12,7 +12,8 @@ import type { PubPlan } from './plan.ts';
 import { compileTemplate } from './template.ts';
 
 export interface PublishIo {
-  stdin: Readable;
+  /** a getter: process.stdin costs a stream set-up that -m/-f/-n never need */
+  stdin: () => Readable;
   /** one runtime error line (printed unless --quiet) */
   error(text: string): void;
   v5: boolean;
@@ -113,13 +114,14 @@ export class Publisher {
         resolve();
       };
       const onDrain = (): void => reader.resume();
+      const stdin = this.io.stdin();
       const onClose = (): void => {
-        this.io.stdin.pause();
+        stdin.pause();
         finish();
       };
       client.on('drain', onDrain);
       client.on('close', onClose);
-      reader = new LineReader(this.io.stdin, sink, finish, (err) => {
+      reader = new LineReader(stdin, sink, finish, (err) => {
         if (!this.fatal) {
           this.fatal = err;
           this.io.error(`reading stdin: ${err.message}`);
