@@ -16,6 +16,7 @@ import { exitCodeFor } from '../src/cli/exit-codes.ts';
 import { ConnectionRefusedError, TransportError } from '../src/session/errors.ts';
 import { useColor } from '../src/cli/terminal.ts';
 import { resolvePassword } from '../src/cli/password.ts';
+import { applySrv } from '../src/cli/srv.ts';
 
 const parse = (...argv: string[]): Store => {
   const s: Store = {};
@@ -226,4 +227,23 @@ test('terminal: NO_COLOR, FORCE_COLOR, --no-color, TTY', () => {
   assert.equal(useColor({ isTTY: false, env: { FORCE_COLOR: '1' } }), true);
   assert.equal(useColor({ isTTY: true, env: { FORCE_COLOR: '0' } }), false);
   assert.equal(useColor({ isTTY: true, env: { TERM: 'dumb' } }), false);
+});
+
+test('-S: SRV lookup picks the lowest priority, then the highest weight; errors name the record', async () => {
+  const asked: string[] = [];
+  const store: Store = { host: 'example.org' };
+  await applySrv(store, false, async (name) => {
+    asked.push(name);
+    return [
+      { name: 'b.example.org', port: 1884, priority: 20, weight: 100 },
+      { name: 'a.example.org', port: 1883, priority: 10, weight: 1 },
+      { name: 'c.example.org', port: 1885, priority: 10, weight: 50 },
+    ];
+  });
+  assert.deepEqual(store, { host: 'c.example.org', port: 1885 });
+  await applySrv({}, true, async (name) => { asked.push(name); return [{ name: 'x', port: 1, priority: 0, weight: 0 }]; });
+  assert.deepEqual(asked, ['_mqtt._tcp.example.org', '_secure-mqtt._tcp.localhost']);
+  await assert.rejects(applySrv({ host: 'h' }, false, async () => { throw Object.assign(new Error('x'), { code: 'ENOTFOUND' }); }),
+    { message: '-S: DNS SRV lookup of _mqtt._tcp.h failed (ENOTFOUND).' });
+  await assert.rejects(applySrv({ host: 'h' }, false, async () => []), { message: '-S: DNS SRV lookup of _mqtt._tcp.h found no record.' });
 });
