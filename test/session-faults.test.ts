@@ -128,3 +128,11 @@ async function startFakeBrokerOn(port: number) {
   await new Promise<void>((r) => bridge.listen(port, '127.0.0.1', r));
   return { stop: async () => { bridge.close(); await fb.stop(); } };
 }
+
+test('a v3-only broker refusing our MQTT 5 CONNECT reads as "unacceptable protocol version"', async () => {
+  const fb = await startFakeBroker((c) => c.sendRaw(Buffer.from([0x20, 0x02, 0x00, 0x01])));
+  const err = await rejection(connected(opts(tcp(fb.port), { protocolVersion: 5 })));
+  assert.ok(err instanceof ConnectionRefusedError);
+  assert.equal(err.message, 'Connection refused: unacceptable protocol version');
+  await fb.stop();
+});

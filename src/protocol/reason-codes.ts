@@ -55,7 +55,9 @@ const V5: Record<number, string> = {
 };
 
 export function connackText(code: number, version: number): string {
-  const text = version === 5 ? V5[code] : V3_CONNACK[code];
+  // a v3-only broker answers a v5 CONNECT with a v3 return code (1 = unacceptable protocol version);
+  // v5 refusals are all >= 0x80 [MQTT-3.2.2.2]
+  const text = version === 5 && code >= 0x80 ? V5[code] : V3_CONNACK[code];
   return text ?? `unknown reason code ${code}`;
 }
 
