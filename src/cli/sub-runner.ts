@@ -100,7 +100,8 @@ export class Subscriber {
     }
     if (plan.snapshot && msg.retain) this.lastRetained = performance.now();
     if (plan.randomFilter < 10000 && Math.floor(Math.random() * 10000) >= plan.randomFilter) return;
-    this.io.printer.print(this.out, msg, performance.timeOrigin + performance.now());
+    const printer = this.io.printer;
+    printer.print(this.out, msg, printer.usesTime ? performance.timeOrigin + performance.now() : 0);
     if (!this.flushQueued) { this.flushQueued = true; process.nextTick(this.flush); }
     if (plan.count > 0 && ++this.printed >= plan.count) this.stop(EXIT.OK);
   };

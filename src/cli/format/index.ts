@@ -28,6 +28,8 @@ export interface OutputOptions {
 }
 
 export interface Printer {
+  /** the output depends on the time: pass a real clock reading as nowMs (else any number will do) */
+  readonly usesTime: boolean;
   /** append the output for one message to `out` */
   print(out: OutBuffer, msg: InboundMessage, nowMs: number): void;
 }
@@ -42,6 +44,7 @@ export function createPrinter(o: OutputOptions): Printer {
     const f: CompiledFormat = compileFormat(o.format);
     const env: RenderEnv = { pretty: o.pretty, warn: o.warn };
     return {
+      usesTime: f.usesTime,
       print(out, msg, nowMs) {
         renderFormat(out, f, msg, nowMs, env);
         if (eol) out.byte(10);
@@ -50,6 +53,7 @@ export function createPrinter(o: OutputOptions): Printer {
   }
   if (o.json) {
     return {
+      usesTime: true,
       print(out, msg, nowMs) {
         writeOursJson(out, msg, nowMs, o.pretty);
         if (eol) out.byte(10);
@@ -59,6 +63,7 @@ export function createPrinter(o: OutputOptions): Printer {
   if (o.verbose) {
     if (o.decorate) return decoratedVerbose(o.decorate.color, eol);
     return {
+      usesTime: false,
       print(out, msg) {
         if (msg.payload.length) {
           out.str(msg.topic);
@@ -73,6 +78,7 @@ export function createPrinter(o: OutputOptions): Printer {
     };
   }
   return {
+    usesTime: false,
     print(out, msg) {
       if (msg.payload.length) {
         out.bytes(msg.payload);
@@ -85,6 +91,7 @@ export function createPrinter(o: OutputOptions): Printer {
 /** -v on a terminal: coloured topic; a JSON object/array payload pretty-printed below it. */
 function decoratedVerbose(color: boolean, eol: boolean): Printer {
   return {
+    usesTime: false,
     print(out, msg) {
       const p = msg.payload;
       if (!p.length && !eol) return;
