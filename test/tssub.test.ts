@@ -218,3 +218,19 @@ test('reconnects after the connection is lost and subscribes again', async () =>
     await fb.stop();
   }
 });
+
+test('--retry-connect while the broker is down: -W still runs out (27); Ctrl+C exits 0', async () => {
+  const w = await runBin('tssub', ['-h', '127.0.0.1', '-p', '1', '-t', 'a', '--retry-connect', '-W', '1']);
+  assert.deepEqual([w.code, w.stderr, w.out], [27, 'Timed out\n', '']);
+  const sub = spawnBin('tssub', ['-h', '127.0.0.1', '-p', '1', '-t', 'a', '--retry-connect', '--reconnect-delay', '0.05']);
+  await new Promise((r) => setTimeout(r, 400));
+  sub.kill('SIGINT');
+  const r = await sub.exited();
+  assert.deepEqual([r.code, r.stderr, r.out], [0, '', '']);
+});
+
+test('-d prints packet lines and the granted QoS on stdout, as mosquitto_sub does', async () => {
+  const r = await runBin('tssub', [...conn(), '-t', `${prefix()}/d`, '-q', '1', '-E', '-d', '-i', 'dbg-1']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.out, /^Client dbg-1 sending CONNECT\nClient dbg-1 received CONNACK \(0\)\nClient dbg-1 sending SUBSCRIBE \(Mid: \d+, Topic: t\d+-\d+\/d, QoS: 1, Options: 0x00\)\nClient dbg-1 received SUBACK\nSubscribed: 1\nClient dbg-1 sending DISCONNECT\n$/);
+});

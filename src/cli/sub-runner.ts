@@ -70,6 +70,15 @@ export class Subscriber {
     client.on('close', (err) => { if (err && this.running && !this.finishing) { io.error(err.message); this.finish(EXIT.FAILURE); } });
     client.on('offline', (err) => { if (!this.lost) io.notice(`Connection lost (${err.message}); reconnecting.`); this.lost = true; });
     client.on('connect', () => { this.lost = false; });
+    // -W counts from the start, connecting included (a broker that is down with --retry-connect)
+    if (plan.timeoutMs > 0) {
+      this.timers.push(setTimeout(() => { io.notice('Timed out'); this.stop(EXIT.TIMEOUT); }, plan.timeoutMs));
+    }
+  }
+
+  /** resolves with the exit code once stopped (also when stopped before run(), e.g. Ctrl+C while connecting) */
+  get finished(): Promise<number> {
+    return this.done;
   }
 
   private readonly flush = (): void => {
@@ -110,9 +119,6 @@ export class Subscriber {
   async run(): Promise<number> {
     const { client, plan, io } = this;
     this.running = true;
-    if (plan.timeoutMs > 0) {
-      this.timers.push(setTimeout(() => { io.notice('Timed out'); this.stop(EXIT.TIMEOUT); }, plan.timeoutMs));
-    }
     const subs: Subscription[] = plan.filters.map((topic) => (plan.v5
       ? { topic, qos: plan.qos, retainAsPublished: plan.retainAsPublished }
       : { topic, qos: plan.qos }));
@@ -123,7 +129,7 @@ export class Subscriber {
       if (this.finishing) return this.done;
       throw err;
     }
-    io.debug?.(`Subscribed (mid: ?): ${codes.join(', ')}`);
+    io.debug?.(`Subscribed: ${codes.join(', ')}`);
     let denied = 0;
     codes.forEach((rc, i) => {
       if (isFailure(rc)) {

@@ -102,8 +102,8 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   process.once('SIGTERM', stop);
   process.once('SIGHUP', stop);
   ctx.onEpipe = () => client.end().catch(() => undefined);
-  await client.connect();
-  return sub.run();
+  // Ctrl+C or -W while still connecting (--retry-connect) ends here too
+  return Promise.race([client.connect().then(() => sub.run()), sub.finished]);
 }
 
 run(main);
