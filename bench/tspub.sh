@@ -25,7 +25,7 @@ log_type error
 CONF
 mosquitto -c "$out/m.conf" 2>"$out/broker.log" & BROKER=$!
 sleep 0.3
-PUB="bin/tspub.js"   # the installed shim (sets the young-generation size)
+PUB="bin/tspub.js"   # the installed shim
 
 echo "== 1. start-up (hyperfine, $RUNS runs; medians)"
 hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$out/h.json" \

@@ -9,6 +9,7 @@ import { buildSession } from '../cli/session-options.ts';
 import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
 import { helpText, usageText, type HelpPage } from '../cli/help.ts';
 import { applySrv } from '../cli/srv.ts';
+import { limitYoungGeneration } from '../cli/memory.ts';
 import { VERSION } from '../cli/version.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { errorLine } from '../cli/run.ts';
@@ -57,6 +58,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
   }
   if (store.debug) built.session.debug = (line) => process.stdout.write(`${line}\n`);
+  if (plan.mode === 'lines' || plan.repeat > 1000) await limitYoungGeneration();
   const [{ Client }, { Publisher }] = await session;
   const client = new Client(built.session, built.reconnect);
   await client.connect();
