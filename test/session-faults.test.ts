@@ -136,3 +136,32 @@ test('a v3-only broker refusing our MQTT 5 CONNECT reads as "unacceptable protoc
   assert.equal(err.message, 'Connection refused: unacceptable protocol version');
   await fb.stop();
 });
+
+test('inbound QoS 2: a DUP resend in a present session is not delivered twice; a new session starts afresh', async () => {
+  let conns = 0;
+  const fb = await startFakeBroker((c) => {
+    conns++;
+    const publish = (payload: string, dup: boolean) => c.send({ cmd: 'publish', topic: 'q2', payload: Buffer.from(payload), qos: 2, messageId: 1, retain: false, dup });
+    if (conns === 1) {
+      acceptConnect(c);
+      publish('first', false);
+      setTimeout(() => c.close(), 50); // PUBREC sent by the client, PUBREL never comes
+    } else if (conns === 2) {
+      acceptConnect(c, { sessionPresent: true });
+      publish('first', true); // resend: must not be delivered again; still no PUBREL
+      setTimeout(() => c.close(), 50);
+    } else {
+      acceptConnect(c, { sessionPresent: false });
+      publish('second', false); // same id in a new session: a new message
+      autoAck(c);
+    }
+  });
+  const c = new Client(opts(tcp(fb.port), { clean: false, clientId: 'q2' }), FAST_RECONNECT);
+  const got: string[] = [];
+  c.on('message', (m) => got.push(m.payload.toString()));
+  await c.connect();
+  await new Promise((r) => setTimeout(r, 800));
+  assert.deepEqual(got, ['first', 'second']);
+  c.destroy();
+  await fb.stop();
+});

@@ -202,6 +202,8 @@ export class Connection {
       return this.fail(err);
     }
     this.info = connackInfo(p, this.opts);
+    // a new session: the broker starts its packet ids afresh, old unreleased QoS 2 ids mean nothing
+    if (!p.sessionPresent) this.host.qos2Received.clear();
     const props = p.properties;
     if (props?.receiveMaximum) this.window = Math.min(this.window, props.receiveMaximum);
     if (props?.maximumPacketSize) this.maxPacketSize = props.maximumPacketSize;
