@@ -89,3 +89,7 @@ test('-R, -T, --retained-only print nothing / the same subset', async () => {
     assert.equal(ours.stderr, 'Timed out\n');
   }
 });
+
+test('time: day-level @codes and %.10I print what mosquitto_sub prints (same day)', async () => {
+  await both(['-F', '@Y-@m-@d|@a @A @b @B @h|@z|@Z|@j|@y|@C|@e|@u|@w|@D|@F|@G|@g|@V|@U|@W|@@|%.10I|%-12.10I|']);
+});

@@ -3,6 +3,7 @@
 // mosquitto_sub's), the will, -V 5 -x, -k.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,3 +118,26 @@ test('-V 5 -c -i -x: the session survives a reconnect within the expiry', async 
   const r = await runBin('tssub', [...args, '-C', '1', '-W', '10']);
   assert.deepEqual([r.code, r.out], [0, 'queued\n']);
 });
+
+test('on a terminal -v colours the topic and indents a JSON payload; a pipe gets mosquitto\'s bytes', async () => {
+  const t = fresh();
+  await retained(t, '{"a":1}');
+  const cmd = `"${process.execPath}" "${join(process.cwd(), 'dist', 'tssub.js')}" -h 127.0.0.1 -p ${m.port} -t '${t}' -v --snapshot`;
+  const tty = await runBinLike('script', ['-qec', cmd, '/dev/null'], { TERM: 'xterm' });
+  assert.equal(tty.replace(/\r\n/g, '\n'), `\u001b[35m${t}\u001b[39m {\n  "a": 1\n}\n`);
+  const noColor = await runBinLike('script', ['-qec', cmd, '/dev/null'], { TERM: 'xterm', NO_COLOR: '1' });
+  assert.equal(noColor.replace(/\r\n/g, '\n'), `${t} {\n  "a": 1\n}\n`);
+  const pipe = await runBin('tssub', ['-h', '127.0.0.1', '-p', String(m.port), '-t', t, '-v', '--snapshot'], { env: { FORCE_COLOR: '1' } });
+  assert.equal(pipe.out, `${t} {"a":1}\n`);
+});
+
+/** run any command with a minimal env, return stdout */
+function runBinLike(cmd: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { PATH: process.env.PATH ?? '', HOME: isolatedHome(), ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', () => resolve(out));
+  });
+}
