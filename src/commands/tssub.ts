@@ -101,7 +101,8 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   process.once('SIGHUP', stop);
-  ctx.onEpipe = () => client.end().catch(() => undefined);
+  // the reader is gone: DISCONNECT cleanly, but never wait long for a broker that does not answer
+  ctx.onEpipe = () => Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]).then(() => undefined);
   // Ctrl+C or -W while still connecting (--retry-connect) ends here too
   return Promise.race([client.connect().then(() => sub.run()), sub.finished]);
 }
