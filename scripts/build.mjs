@@ -51,4 +51,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   });
+  // The same binaries as single CommonJS files (dist/<name>.cjs, run by bin/<name>.cjs shims):
+  // no ESM loader and no ESM facade per node: builtin at start-up, ~8-10 ms less per process
+  // (measured on tspub: 86 -> 76 ms minimum against 59 ms for `node -e 0`). Modules reached
+  // only through import() stay lazy (esbuild wraps them), so ws/tls still load only when used.
+  const { banner: _esmOnly, ...cjsOptions } = bundleOptions;
+  await build({
+    ...cjsOptions,
+    format: 'cjs',
+    entryPoints: Object.fromEntries(commands.map((c) => [c, `src/commands/${c}.ts`])),
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+  });
 }
