@@ -24,6 +24,7 @@ before(async () => {
       { name: 'auth', kind: 'tcp', auth: { passwords: { alice: 's3cret' } } },
       { name: 'tls', kind: 'tls' },
       { name: 'mtls', kind: 'tls', requireClientCert: true },
+      { name: 'wrong', kind: 'tls', cert: 'wronghost' },
     ],
     extra: `listener 0 ${sock}\nallow_anonymous true\n`,
   });
@@ -141,3 +142,43 @@ function runBinLike(cmd: string, args: string[], env: Record<string, string>): P
     child.on('close', () => resolve(out));
   });
 }
+
+test('more options: --insecure, --tls-version, -I, --password-file, --retain-as-published, -D connect/disconnect, unsupported ones', async () => {
+  const t = fresh();
+  await retained(t, 'x');
+  const c = m.certs!;
+  const wrong = ['-h', 'localhost', '-p', String(m.ports.wrong), '--cafile', c.ca, '-t', t, '--snapshot'];
+  const refused = await runBin('tssub', wrong);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^Error: TLS: .+\n$/);
+  assert.equal((await runBin('tssub', [...wrong, '--insecure'])).out, 'x\n');
+  assert.equal((await runBin('tssub', ['-h', 'localhost', '-p', String(m.ports.tls), '--cafile', c.ca, '--tls-version', 'tlsv1.2', '-t', t, '--snapshot'])).out, 'x\n');
+  const mark = m.logMark();
+  const pre = await runBin('tssub', ['-h', '127.0.0.1', '-p', String(m.port), '-I', 'pfx-', '-t', t, '-E']);
+  assert.equal(pre.code, 0);
+  await m.waitForLog(/as pfx-\d+ /, 5000, mark);
+  const home = isolatedHome();
+  writeFileSync(join(home, 'pw'), 's3cret\n');
+  const pf = await runBin('tssub', ['-h', '127.0.0.1', '-p', String(m.ports.auth), '-u', 'alice', '--password-file', join(home, 'pw'), '-t', t, '-E']);
+  assert.deepEqual([pf.code, pf.stderr], [0, '']);
+  // v5 retain-as-published: a live retained message keeps retain=1 only with the option
+  for (const [extra, want] of [[['--retain-as-published'], '1\n'], [[], '0\n']] as const) {
+    const live = `${t}/rap${extra.length}`;
+    const s = spawnBin('tssub', ['-h', '127.0.0.1', '-p', String(m.port), '-V', '5', '-t', live, ...extra, '-F', '%r', '-C', '1', '-W', '10',
+      '-D', 'connect', 'user-property', 'who', 'tssub', '-D', 'disconnect', 'session-expiry-interval', '0']);
+    await m.waitForLog(new RegExp(`SUBSCRIBE[\\s\\S]*${live}`));
+    const p = await mosqPub(['-h', '127.0.0.1', '-p', String(m.port), '-t', live, '-m', 'r', '-r']);
+    assert.equal(p.code, 0);
+    const r = await s.exited();
+    assert.deepEqual([r.code, r.out, r.stderr], [0, want, '']);
+  }
+  for (const [args, line] of [
+    [['--psk', 'abcd', '--psk-identity', 'me'], /^Error: --psk is not supported/],
+    [['--proxy', 'socks5h://127.0.0.1:1080'], /^Error: --proxy: /],
+    [['--keyform', 'engine'], /^Error: --keyform: only 'pem' is supported/],
+  ] as const) {
+    const r = await runBin('tssub', ['-h', '127.0.0.1', '-p', String(m.port), '-t', t, ...args]);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, line);
+  }
+});
