@@ -19,8 +19,8 @@ const lines = (from: number, to: number): string => {
   for (let i = from; i < to; i++) s += `m${i}\n`;
   return s;
 };
-const publish = async (from: number, to: number): Promise<void> => {
-  const r = await mosqPub(['-h', m.host, '-p', String(m.port), '-t', 'persist/x', '-q', '1', '-l'], { stdin: lines(from, to) });
+const publish = async (from: number, to: number, qos = '1'): Promise<void> => {
+  const r = await mosqPub(['-h', m.host, '-p', String(m.port), '-t', 'persist/x', '-q', qos, '-l'], { stdin: lines(from, to) });
   assert.equal(r.code, 0, r.stderr);
 };
 const sorted = (s: string): string[] => s.split('\n').filter(Boolean).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
@@ -50,4 +50,17 @@ test('-c -i -q 1: messages queued while tssub is down survive a broker restart',
   const r = await runBin('tssub', [...args, '-C', '20', '-W', '20']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.out, lines(100, 120));
+});
+
+test('-c -i -q 2: exactly once across a broker restart under a running tssub', async () => {
+  const sub = spawnBin('tssub', ['-h', m.host, '-p', String(m.port), '-t', 'persist/#', '-q', '2', '-c', '-i', 'tssub-persist-3',
+    '--reconnect-delay', '0.1', '-C', '40']);
+  await m.waitForLog(/SUBACK to tssub-persist-3/);
+  await publish(200, 220, '2');
+  await sub.waitForStdout('m219\n');
+  await m.restart();
+  await publish(220, 240, '2');
+  const r = await sub.exited();
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, lines(200, 240));
 });
