@@ -12,9 +12,9 @@ import { EXIT } from '../cli/exit-codes.ts';
 import { UsageError } from '../cli/errors.ts';
 import { useColor } from '../cli/terminal.ts';
 import { createPrinter } from '../cli/format/index.ts';
-import { Subscriber, type SubPlan } from '../cli/sub-runner.ts';
+import { Subscriber } from '../cli/sub-runner.ts';
+import { buildSubPlan } from '../cli/sub-plan.ts';
 import { Client } from '../session/client.ts';
-import type { QoS, SubscribeProperties } from '../session/types.ts';
 
 const PAGE: HelpPage = {
   tool: 'tssub',
@@ -66,28 +66,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     built = buildSession(store, { tool: 'tssub', pid: process.pid, password });
   }
   if (store.debug) built.session.debug = (line) => process.stdout.write(`${line}\n`);
-  const v5 = built.session.protocolVersion === 5;
-  const snapshot = store.snapshot === true;
-  const plan: SubPlan = {
-    filters,
-    qos: (store.qos as QoS | undefined) ?? 0,
-    retainAsPublished: store.retainAsPublished === true,
-    unsubscribe: (store.unsubscribe as string[] | undefined) ?? [],
-    filterOut: (store.filterOut as string[] | undefined) ?? [],
-    count: (store.count as number | undefined) ?? 0,
-    timeoutMs: ((store.timeout as number | undefined) ?? 0) * 1000,
-    exitAfterSub: store.exitAfterSub === true,
-    noRetain: store.noRetain === true,
-    retainedOnly: store.retainedOnly === true || snapshot,
-    snapshot,
-    snapshotQuietMs: 500,
-    removeRetained: store.removeRetained === true,
-    randomFilter: (store.randomFilter as number | undefined) ?? 10000,
-    subscribeProperties: v5 ? built.properties.subscribe as SubscribeProperties | undefined : undefined,
-    unsubscribeProperties: v5 ? built.properties.unsubscribe as SubPlan['unsubscribeProperties'] : undefined,
-    disconnectProperties: v5 ? built.properties.disconnect : undefined,
-    v5,
-  };
+  const plan = buildSubPlan(store, built, filters);
   const client = new Client(built.session, built.reconnect);
   const sub = new Subscriber(client, plan, {
     stdout: process.stdout,
