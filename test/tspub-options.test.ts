@@ -124,3 +124,18 @@ test('--ws-path picks the WebSocket endpoint of a ws:// URL', async () => {
     await gw.stop();
   }
 });
+
+test('-M 100 with QoS 2: MQTT 5 delivers all (receive maximum caps the window); MQTT 3.1.1 gets a warning', async () => {
+  const n = 300;
+  const lines = Array.from({ length: n }, (_, i) => `q2-${i}`).join('\n') + '\n';
+  const since = m.log().length;
+  const s = mosqSub(['-h', '127.0.0.1', '-p', String(m.port), '-t', 'opt/q2', '-q', '2', '-C', String(n)]);
+  await m.waitForLog(/Sending SUBACK to/, 5000, since);
+  const v5 = await runBin('tspub', ['-h', '127.0.0.1', '-p', String(m.port), '-t', 'opt/q2', '-l', '-q', '2', '-M', '100', '-V', '5'], { stdin: lines });
+  assert.equal(v5.stderr, '');
+  assert.equal(v5.code, 0);
+  assert.equal((await s.exited()).out, lines);
+  const v311 = await runBin('tspub', ['-h', '127.0.0.1', '-p', String(m.port), '-t', 'opt/q2w', '-m', 'x', '-q', '2', '-M', '100']);
+  assert.equal(v311.stderr, 'Warning: -M 100 with QoS 2 on MQTT 3.1.1: a mosquitto broker with its default max_inflight_messages 20 drops QoS 2 messages beyond 20 in flight without telling; use -V 5 (the broker then caps the window) or -M 20.\n');
+  assert.equal(v311.code, 0);
+});

@@ -4,7 +4,7 @@ import { isatty } from 'node:tty';
 import { run, type RunContext } from '../cli/run.ts';
 import { parseOptions } from '../cli/parse-options.ts';
 import { PUB_OPTIONS, PUB_SYNOPSIS, PUB_TABLE } from '../cli/pub/options.ts';
-import { planPublish } from '../cli/pub/plan.ts';
+import { inflightWarning, planPublish } from '../cli/pub/plan.ts';
 import { buildSession } from '../cli/session-options.ts';
 import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
 import { helpText, usageText, type HelpPage } from '../cli/help.ts';
@@ -57,6 +57,8 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     await applySrv(store, built.session.transport.kind === 'tls');
     built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
   }
+  const warning = inflightWarning(store, built.session.protocolVersion);
+  if (warning && !ctx.quiet) process.stderr.write(`${warning}\n`);
   if (store.debug) built.session.debug = (line) => process.stdout.write(`${line}\n`);
   if (plan.mode === 'lines' || plan.repeat > 1000) await limitYoungGeneration();
   const [{ Client }, { Publisher }] = await session;
