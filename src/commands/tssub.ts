@@ -34,7 +34,8 @@ Files and environment:
        default options, one per line, as on the command line; '#' starts a comment
   ${PASSWORD_ENV}    password, used with -u when neither -P nor --password-file is given
   NO_COLOR, FORCE_COLOR    colour policy (also --no-color)
-Exit status 27: -W ran out ("Timed out" on stderr).
+tssub exits 0 after -C, -E, --retained-only, --snapshot, Ctrl+C, SIGTERM or a closed pipe,
+  and 27 when -W runs out ("Timed out" on stderr).
 `,
 };
 
