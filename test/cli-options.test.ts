@@ -17,6 +17,9 @@ import { ConnectionRefusedError, TransportError } from '../src/session/errors.ts
 import { useColor } from '../src/cli/terminal.ts';
 import { resolvePassword } from '../src/cli/password.ts';
 import { applySrv } from '../src/cli/srv.ts';
+import { completionScript } from '../src/cli/completion.ts';
+import { PUB_OPTIONS } from '../src/cli/pub/options.ts';
+import { spawnSync } from 'node:child_process';
 
 const parse = (...argv: string[]): Store => {
   const s: Store = {};
@@ -246,4 +249,20 @@ test('-S: SRV lookup picks the lowest priority, then the highest weight; errors 
   await assert.rejects(applySrv({ host: 'h' }, false, async () => { throw Object.assign(new Error('x'), { code: 'ENOTFOUND' }); }),
     { message: '-S: DNS SRV lookup of _mqtt._tcp.h failed (ENOTFOUND).' });
   await assert.rejects(applySrv({ host: 'h' }, false, async () => []), { message: '-S: DNS SRV lookup of _mqtt._tcp.h found no record.' });
+});
+
+test('completion: bash script from the option table completes names and values', () => {
+  const script = completionScript('tspub', PUB_OPTIONS, 'bash');
+  const ask = (words: string[]): string => {
+    const r = spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _tspub; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' });
+    assert.equal(r.stderr, '');
+    return r.stdout.trim();
+  };
+  assert.equal(ask(['tspub', '-q', '']), '0 1 2');
+  assert.equal(ask(['tspub', '--line-format', 'j']), 'json');
+  assert.equal(ask(['tspub', '-V', 'mqttv3']), 'mqttv311 mqttv31');
+  assert.equal(ask(['tspub', '--will-r']), '--will-retain');
+  assert.equal(ask(['tspub', '-m', '']), '');
+  assert.match(completionScript('tspub', PUB_OPTIONS, 'zsh'), /^#compdef tspub\n/);
+  usageError(() => completionScript('tspub', PUB_OPTIONS, 'fish'), "--completion: unknown shell 'fish' (use bash or zsh).");
 });

@@ -44,6 +44,11 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     process.stdout.write(helpText(PAGE));
     return EXIT.OK;
   }
+  if (store.completion !== undefined) {
+    const { completionScript } = await import('../cli/completion.ts');
+    process.stdout.write(completionScript('tspub', PUB_OPTIONS, store.completion as string));
+    return EXIT.OK;
+  }
   if (store.version) {
     process.stdout.write(`tspub version ${VERSION} (tsmqtt).\n`);
     return EXIT.OK;

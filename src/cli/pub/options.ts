@@ -28,6 +28,7 @@ export const PUB_OPTIONS: OptionSpec[] = [
   urlOption('name'),
   propertyOption(PUB_PROPERTY_COMMANDS),
   ...COMMON_OPTIONS,
+  { key: 'completion', names: ['--completion'], kind: 'value', arg: 'bash|zsh', group: 'misc', help: 'print a shell completion script' },
 ];
 
 export const PUB_TABLE = new OptionTable(PUB_OPTIONS, [
