@@ -296,3 +296,19 @@ test('-d piped into head -1: EPIPE on stdout does not stop the publishing (exit 
   assert.equal(res.code, 0);
   assert.equal((await s.exited()).out, lines);
 });
+
+test('replay: tssub -F %j output piped into tspub --line-format json republishes the same messages', async () => {
+  const src = `replay/${fresh()}`;
+  const dst = `replayed/${fresh()}`;
+  const since = m.log().length;
+  const capture = spawnBin('tssub', [...base(), '-t', `${src}/#`, '-F', '%j', '-C', '2', '-V', '5']);
+  await m.waitForLog(/Sending SUBACK to/, 5000, since);
+  await runBin('tspub', [...base(), '-t', `${src}/a`, '-m', 'hello', '-V', '5', '-D', 'publish', 'content-type', 'text/plain', '-D', 'publish', 'user-property', 'k', 'v']);
+  await runBin('tspub', [...base(), '-t', `${src}/b`, '-m', '{"x":1}']);
+  const json = (await capture.exited()).out.split(src).join(dst);
+  const s = await sub(`${dst}/#`, 2, ['-V', '5', '-F', '%t|%C|%P|%p']);
+  const r = await runBin('tspub', [...base(), '-l', '--line-format', 'json', '-V', '5'], { stdin: json });
+  assert.equal(r.stderr, '');
+  assert.equal(r.code, 0);
+  assert.equal((await s.exited()).out, `${dst}/a|text/plain|k:v|hello\n${dst}/b|||{"x":1}\n`);
+});
