@@ -11,7 +11,7 @@
 #   mqttjs      MQTT.js CLI: MQTTJS_BIN=path/to/node_modules/.bin/mqtt, or `mqtt` on PATH
 #   paho        paho_c_pub / paho_c_sub (Debian package paho.mqtt.c-examples)
 #   mqttx       MQTTX CLI: MQTTX_BIN=path/to/mqttx (or its bin/index.js), or `mqttx` on PATH
-#   candidate   ours: PUB_CMD / SUB_CMD, e.g. PUB_CMD="node dist/tspub.js" SUB_CMD=tssub;
+#   candidate   ours: PUB_CMD / SUB_CMD, e.g. PUB_CMD="node bin/tspub.cjs" SUB_CMD="node bin/tssub.cjs";
 #               they get mosquitto-style flags: -h -p -t -m -q -l (pub) and -C -v (sub)
 #
 # Tests (TESTS="oneshot oneshot_sub oneshot_sub_e stdin drain ceiling" by default):

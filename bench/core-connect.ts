@@ -7,6 +7,9 @@ const c = new Client(
   { transport: { kind: 'tcp', host: '127.0.0.1', port }, protocolVersion: 4, keepalive: 60, clean: true, maxInflight: 20, connectTimeoutMs: 5000 },
   { enabled: false, retryFirstConnect: false, maxRetries: 0, initialDelayMs: 0, maxDelayMs: 0 },
 );
-await c.connect();
-await c.publish({ topic: 'bench/core', payload: Buffer.from('x'), qos: 1, retain: false });
-await c.end();
+// bundled as CommonJS like the binaries: no top-level await
+void (async () => {
+  await c.connect();
+  await c.publish({ topic: 'bench/core', payload: Buffer.from('x'), qos: 1, retain: false });
+  await c.end();
+})();

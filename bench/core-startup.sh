@@ -11,9 +11,9 @@ mosquitto -c "$out/m.conf" 2>/dev/null & BROKER=$!
 sleep 0.3
 node --input-type=module -e "
 import { build } from 'esbuild'; import { bundleOptions } from './scripts/build.mjs';
-await build({ ...bundleOptions, entryPoints: ['bench/core-connect.ts'], outfile: '$out/core.mjs' });"
+await build({ ...bundleOptions, entryPoints: ['bench/core-connect.ts'], outfile: '$out/core.cjs' });"
 hyperfine -N --warmup 3 --runs "${RUNS:-30}" --export-json "$out/h.json" \
-  'node -e 0' "node $out/core.mjs $port" "mosquitto_pub -p $port -t bench/core -m x -q 1" >/dev/null
+  'node -e 0' "node $out/core.cjs $port" "mosquitto_pub -p $port -t bench/core -m x -q 1" >/dev/null
 node -e "
 const r = require('$out/h.json').results; const med = (x) => x.median * 1000;
 const floor = med(r[0]);

@@ -79,7 +79,8 @@ wait_conns() {
   sleep "${SETTLE_S:-0.3}"
 }
 env_line() { echo "# $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cpus  load $(cut -d' ' -f1-3 /proc/loadavg)  node $(node --version)  $(cd "$ROOT" && git log -1 --format='commit %h' 2>/dev/null)"; }
-# how our tools are run: TS_VIA=dist (default: `node dist/<tool>.js`, as the brief for these
-# scripts says) or TS_VIA=bin (the installed shims bin/<tool>.js, which may add node flags:
-# bin/tspub.js sets --max-semi-space-size=4)
-ts_cmd() { if [[ "${TS_VIA:-dist}" == bin ]]; then echo "bin/$1.js"; else echo "node dist/$1.js"; fi; }
+# how our tools are run: `node bin/<tool>.cjs`, the installed command (bin/load.cjs runs the bundle
+# dist/<tool>.cjs with its V8 code cache). TS_VIA=nocache: the same with TSMQTT_NO_COMPILE_CACHE=1.
+ts_cmd() { if [[ "${TS_VIA:-bin}" == nocache ]]; then echo "env TSMQTT_NO_COMPILE_CACHE=1 node bin/$1.cjs"; else echo "node bin/$1.cjs"; fi; }
+# the code cache is written by the first run: make it before anything is timed
+warm_cache() { local t; for t in tspub tssub tsclear; do node "bin/$t.cjs" --version >/dev/null 2>&1; done; }

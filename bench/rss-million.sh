@@ -4,8 +4,8 @@
 #   sub:  tssub -v -q 0 -C N | slow reader   (the reader reads nothing until the N messages have
 #         all been published, so they wait in the sub's socket, the broker queue, or the sub's
 #         memory: back-pressure decides which), fed by seq 1 N | mosquitto_pub -l -q 0
-# Goal: ours under 80 MB.  Also prints wall time and CPU per message.  Ours run both as
-# `node dist/<tool>.js` and through the installed shim bin/<tool>.js (which may set node flags).
+# Goal: ours under 80 MB.  Also prints wall time and CPU per message.  Ours run as installed:
+# `node bin/<tool>.cjs`.
 #
 #   bench/rss-million.sh        N (1000000; QUICK=1: 200000)  TIMEOUT_S (180 per case)
 set -u
@@ -63,10 +63,6 @@ sub_case() {  # label cmd...
 tf="$BENCH_TMP/t.floor"; "$GNU_TIME" -f "$TFMT" -o "$tf" node -e 0
 printf '%-32s %9s %8s\n' "node -e 0 (floor)" "$(fdiv "$(tfield "$tf" 2)" 1024 %.1f)" "$(tfield "$tf" 1)"
 pub_case "mosquitto_pub -l -q 0" mosquitto_pub
-pub_case "node dist/tspub.js -l -q 0" node dist/tspub.js
-pub_case "bin/tspub.js -l -q 0" bin/tspub.js
+pub_case "node bin/tspub.cjs -l -q 0" node bin/tspub.cjs
 sub_case "mosquitto_sub -v -C N | slow" mosquitto_sub
-if [[ -f dist/tssub.js ]]; then
-  sub_case "node dist/tssub.js -v -C N | slow" node dist/tssub.js
-  sub_case "bin/tssub.js -v -C N | slow" bin/tssub.js
-else echo "tssub: dist/tssub.js not built, skipped"; fi
+sub_case "node bin/tssub.cjs -v -C N | slow" node bin/tssub.cjs

@@ -7,10 +7,10 @@
 # Starts its own two mosquitto brokers on free 127.0.0.1 ports (the bench config of
 # ../shared/bench/README.md, and a second one with set_tcp_nodelay true for the one-shot tests),
 # runs bench/anchors.sh with CLIENTS="mosquitto candidate" (tspub as PUB_CMD, tssub as SUB_CMD when
-# dist/tssub.js exists), prints the ratio table (bench/ratios.mjs), then the other parts.
+# dist/tssub.cjs exists), prints the ratio table (bench/ratios.mjs), then the other parts.
 #
 # Knobs: PARTS ("anchors rss clear"; also "startup" = bench/startup.sh, whose one-shot figures
-#   anchors already has)  TS_VIA (dist: node dist/<tool>.js; bin: the bin/ shims)  BUILD (1: npm run build first)  OUT_DIR (results; kept, default
+#   anchors already has)  TS_VIA (bin: node bin/<tool>.cjs; nocache: without its code cache)  BUILD (1: npm run build first)  OUT_DIR (results; kept, default
 #   /tmp/tsbench-<time>)  TESTS (anchors tests, default without "ceiling")  and every anchors.sh
 #   knob (REPEAT, RUNS, N0, N12, NSUB, TIMEOUT_S, ...), passed through.
 set -u
@@ -30,7 +30,8 @@ export QUICK=${QUICK:-0}
 if [[ "${BUILD:-1}" == 1 ]]; then
   npm run build >"$OUT_DIR/build.log" 2>&1 || echo "run.sh: npm run build failed (see $OUT_DIR/build.log); using dist/ as it is" >&2
 fi
-[[ -f dist/tspub.js ]] || { echo "run.sh: dist/tspub.js missing (npm run build)" >&2; exit 1; }
+[[ -f dist/tspub.cjs ]] || { echo "run.sh: dist/tspub.cjs missing (npm run build)" >&2; exit 1; }
+warm_cache
 
 { echo "tsmqtt bench, QUICK=$QUICK"; env_line; } | tee -a "$SUMMARY"
 
@@ -40,8 +41,8 @@ for part in $PARTS; do
       start_broker main; MAIN_PORT=$B_PORT; MAIN_PID=$B_PID
       start_broker nodelay "set_tcp_nodelay true"; ND_PORT=$B_PORT; ND_PID=$B_PID
       cand=(PUB_CMD="$(ts_cmd tspub)")
-      if [[ -f dist/tssub.js ]]; then cand+=(SUB_CMD="$(ts_cmd tssub)")
-      else echo "run.sh: dist/tssub.js not built yet: subscriber rows are mosquitto only" | tee -a "$SUMMARY" >&2; fi
+      if [[ -f dist/tssub.cjs ]]; then cand+=(SUB_CMD="$(ts_cmd tssub)")
+      else echo "run.sh: dist/tssub.cjs not built yet: subscriber rows are mosquitto only" | tee -a "$SUMMARY" >&2; fi
       echo "== anchors.sh (log and raw rows in $OUT_DIR/anchors)" >&2
       env CLIENTS="mosquitto candidate" CAND_NAME=ts "${cand[@]}" \
         TESTS="${TESTS:-oneshot oneshot_sub oneshot_sub_e stdin drain}" \

@@ -8,7 +8,7 @@
 # PUBLISH meet Nagle + delayed ACK: +40 ms for any client, see ../shared/bench/README.md finding 6).
 #
 #   bench/startup.sh            RUNS (20 per command) ROUNDS (4 interleaved passes) WARMUP (3 per pass)
-#                               QUICK=1 (12 runs)  BUILD=1 to build first  TS_VIA=bin: the bin/ shims
+#                               QUICK=1 (12 runs)  BUILD=1 to build first  TS_VIA=nocache: without the code cache
 set -u
 source "$(dirname "$0")/lib.sh"
 trap bench_cleanup EXIT
@@ -16,6 +16,7 @@ trap 'exit 130' INT TERM
 need mosquitto mosquitto_pub mosquitto_sub hyperfine node timeout
 cd "$ROOT"
 [[ "${BUILD:-0}" == 1 ]] && npm run build >/dev/null
+warm_cache
 RUNS=${RUNS:-20}; [[ "${QUICK:-0}" == 1 ]] && RUNS=${QUICK_RUNS:-12}
 WARMUP=${WARMUP:-3}
 
@@ -29,10 +30,10 @@ for q in 0 1 2; do
   cmds+=("$(ts_cmd tspub) -h 127.0.0.1 -p $P -t $T/pub -m x -q $q")
 done
 cmds+=("mosquitto_sub -h 127.0.0.1 -p $P -t $T/sube -E")
-[[ -f dist/tssub.js ]] && cmds+=("$(ts_cmd tssub) -h 127.0.0.1 -p $P -t $T/sube -E")
+[[ -f dist/tssub.cjs ]] && cmds+=("$(ts_cmd tssub) -h 127.0.0.1 -p $P -t $T/sube -E")
 cmds+=("mosquitto_sub -h 127.0.0.1 -p $P -t $T/retained -C 1")
-[[ -f dist/tssub.js ]] && cmds+=("$(ts_cmd tssub) -h 127.0.0.1 -p $P -t $T/retained -C 1")
-[[ -f dist/tssub.js ]] || echo "startup.sh: dist/tssub.js not built yet: tssub rows skipped" >&2
+[[ -f dist/tssub.cjs ]] && cmds+=("$(ts_cmd tssub) -h 127.0.0.1 -p $P -t $T/retained -C 1")
+[[ -f dist/tssub.cjs ]] || echo "startup.sh: dist/tssub.cjs not built yet: tssub rows skipped" >&2
 
 # hyperfine has no time limit: run each command once under `timeout` first, keep those that
 # finish in 10 s with exit 0 and print what the others did
@@ -63,8 +64,8 @@ const floor = by.get('node -e 0');
 const short = (c) => c.replace(` -h 127.0.0.1 -p ${port}`, '').replaceAll(topic + '/', '');
 console.log(`${files.length} passes, ${by.get('node -e 0')?.times.length ?? '?'} runs per command; medians; CPU = user+sys per call`);
 for (const [c, x] of by) {
-  const mine = /^(node dist|bin)\/ts/.test(c);
-  const ref = mine ? by.get(c.replace(/^(?:node dist|bin)\/ts(pub|sub)\.js/, 'mosquitto_$1')) : undefined;
+  const mine = /bin\/ts(pub|sub)\.cjs/.test(c);
+  const ref = mine ? by.get(c.replace(/^.*bin\/ts(pub|sub)\.cjs/, 'mosquitto_$1')) : undefined;
   const min = Math.min(...x.times) * 1000, max = Math.max(...x.times) * 1000;
   const cpu = med(x.cpu) * 1000;
   console.log(

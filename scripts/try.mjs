@@ -12,7 +12,7 @@ console.log(`embedded broker (aedes) on 127.0.0.1:${port}\n`);
 function run(name, args, input) {
   return new Promise((resolve) => {
     console.log(`$ ${name} ${args.map((a) => (/[\s#*'"]/.test(a) ? `'${a}'` : a)).join(' ')}${input ? `   <<< ${JSON.stringify(input)}` : ''}`);
-    const child = spawn(node, [`dist/${name}.js`, ...args], { stdio: ['pipe', 'inherit', 'inherit'] });
+    const child = spawn(node, [`bin/${name}.cjs`, ...args], { stdio: ['pipe', 'inherit', 'inherit'] });
     child.stdin.end(input ?? '');
     child.on('exit', (code) => { console.log(`(exit ${code})\n`); resolve(code); });
   });
@@ -20,7 +20,7 @@ function run(name, args, input) {
 
 const subscribed = new Promise((resolve) => broker.aedes.once('subscribe', resolve));
 console.log(`$ tssub -p ${port} -t 'demo/#' -v -C 4 &`);
-const sub = spawn(node, ['dist/tssub.js', '-p', port, '-t', 'demo/#', '-v', '-C', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const sub = spawn(node, ['bin/tssub.cjs', '-p', port, '-t', 'demo/#', '-v', '-C', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
 let subOut = '';
 sub.stdout.on('data', (b) => { subOut += b; });
 const subDone = new Promise((resolve) => sub.on('exit', resolve));

@@ -286,7 +286,7 @@ describe('fake broker', () => {
 describe('run-bin', () => {
   test('a missing build is a clear error', async () => {
     await assert.rejects(runBin('no-such-binary', []), {
-      message: `${join(ROOT, 'dist', 'no-such-binary.js')} does not exist: run \`npm run build\` before the tests (is src/commands/no-such-binary.ts there?)`,
+      message: `${join(ROOT, 'dist', 'no-such-binary.cjs')} does not exist: run \`npm run build\` before the tests (is src/commands/no-such-binary.ts there?)`,
     });
   });
 

@@ -203,6 +203,23 @@ test('-d prints mosquitto-style packet lines on stdout and never the password', 
   assert.ok(!r.out.includes('s3cret') && !r.stderr.includes('s3cret'));
 });
 
+test('-d -V 5 without -i: lines carry the id the broker assigned from the CONNACK on, as mosquitto_pub -d prints them', async () => {
+  const r = await runBin('tspub', ['-h', '127.0.0.1', '-p', String(m.ports.tcp), '-t', 'd/v5', '-m', 'hi', '-q', '2', '-d', '-V', '5']);
+  assert.equal(r.code, 0, r.stderr);
+  const id = /^Client \(null\) sending CONNECT\nClient (auto-[0-9A-F-]{36}) received CONNACK \(0\)\n/.exec(r.out)?.[1];
+  assert.ok(id, r.out);
+  assert.equal(r.out, [
+    'Client (null) sending CONNECT',
+    `Client ${id} received CONNACK (0)`,
+    `Client ${id} sending PUBLISH (d0, q2, r0, m1, 'd/v5', ... (2 bytes))`,
+    `Client ${id} received PUBREC (Mid: 1)`,
+    `Client ${id} sending PUBREL (m1)`,
+    `Client ${id} received PUBCOMP (Mid: 1, RC:0)`,
+    `Client ${id} sending DISCONNECT`,
+    '',
+  ].join('\n'));
+});
+
 test('TLS with --cafile (port 8883 logic bypassed by -p), -L mqtts:// needs the CA too', async () => {
   const t = fresh();
   const s = await sub(t, 2, ['-F', '%p']);

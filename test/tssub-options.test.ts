@@ -66,7 +66,7 @@ test('authentication: -u/-P, mqtt://user:pass@ URL; a refused CONNACK exits with
   assert.equal(url.code, 0, url.stderr);
   assert.ok(url.out.includes(`Topic: ${t}, QoS: 0`), url.out);
   assert.ok(url.out.includes(`Topic: ${t}/extra, QoS: 0`), url.out);
-  assert.ok(url.out.includes('Subscribed: 0, 0\n'), url.out);
+  assert.ok(url.out.includes('Subscribed (mid: 1): 0, 0\n'), url.out);
   const bad = await runBin('tssub', ['-h', '127.0.0.1', '-p', port, '-u', 'alice', '-P', 'wrong', '-t', t, '-E']);
   assert.equal(bad.code, 5);
   assert.match(bad.stderr, /^Error: Connection refused: .+\n$/);
@@ -123,7 +123,7 @@ test('-V 5 -c -i -x: the session survives a reconnect within the expiry', async 
 test('on a terminal -v colours the topic and indents a JSON payload; a pipe gets mosquitto\'s bytes', async () => {
   const t = fresh();
   await retained(t, '{"a":1}');
-  const cmd = `"${process.execPath}" "${join(process.cwd(), 'dist', 'tssub.js')}" -h 127.0.0.1 -p ${m.port} -t '${t}' -v --snapshot`;
+  const cmd = `"${process.execPath}" "${join(process.cwd(), 'bin', 'tssub.cjs')}" -h 127.0.0.1 -p ${m.port} -t '${t}' -v --snapshot`;
   const tty = await runBinLike('script', ['-qec', cmd, '/dev/null'], { TERM: 'xterm' });
   assert.equal(tty.replace(/\r\n/g, '\n'), `\u001b[35m${t}\u001b[39m {\n  "a": 1\n}\n`);
   const noColor = await runBinLike('script', ['-qec', cmd, '/dev/null'], { TERM: 'xterm', NO_COLOR: '1' });

@@ -232,5 +232,5 @@ test('--retry-connect while the broker is down: -W still runs out (27); Ctrl+C e
 test('-d prints packet lines and the granted QoS on stdout, as mosquitto_sub does', async () => {
   const r = await runBin('tssub', [...conn(), '-t', `${prefix()}/d`, '-q', '1', '-E', '-d', '-i', 'dbg-1']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.out, /^Client dbg-1 sending CONNECT\nClient dbg-1 received CONNACK \(0\)\nClient dbg-1 sending SUBSCRIBE \(Mid: \d+, Topic: t\d+-\d+\/d, QoS: 1, Options: 0x00\)\nClient dbg-1 received SUBACK\nSubscribed: 1\nClient dbg-1 sending DISCONNECT\n$/);
+  assert.match(r.out, /^Client dbg-1 sending CONNECT\nClient dbg-1 received CONNACK \(0\)\nClient dbg-1 sending SUBSCRIBE \(Mid: \d+, Topic: t\d+-\d+\/d, QoS: 1, Options: 0x00\)\nClient dbg-1 received SUBACK\nSubscribed \(mid: 1\): 1\nClient dbg-1 sending DISCONNECT\n$/);
 });

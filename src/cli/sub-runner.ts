@@ -123,13 +123,14 @@ export class Subscriber {
       ? { topic, qos: plan.qos, retainAsPublished: plan.retainAsPublished }
       : { topic, qos: plan.qos }));
     let codes: number[];
+    let mid = 0;
     try {
-      codes = await client.subscribe(subs, plan.subscribeProperties);
+      codes = await client.subscribe(subs, plan.subscribeProperties, (id) => { mid = id; });
     } catch (err) {
       if (this.finishing) return this.done;
       throw err;
     }
-    io.debug?.(`Subscribed: ${codes.join(', ')}`);
+    io.debug?.(`Subscribed (mid: ${mid}): ${codes.join(', ')}`);
     let denied = 0;
     codes.forEach((rc, i) => {
       if (isFailure(rc)) {

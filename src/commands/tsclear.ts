@@ -4,9 +4,10 @@ import { run, errorLine, type RunContext } from '../cli/run.ts';
 import { parseOptions } from '../cli/parse-options.ts';
 import { buildSession } from '../cli/session-options.ts';
 import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
-import { helpText, usageText, type HelpPage } from '../cli/help.ts';
-import { applySrv } from '../cli/srv.ts';
+import { usageText, type HelpPage } from '../cli/help.ts';
+import { answerCommonFlags } from '../cli/info-flags.ts';
 import { VERSION } from '../cli/version.ts';
+import { applySrv } from '../cli/srv.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { CLEAR_FOOTER, CLEAR_OPTIONS, CLEAR_SYNOPSIS, CLEAR_TABLE, clearSettings } from '../cli/clear-options.ts';
 import { clearFlow } from '../cli/clear-flow.ts';
@@ -33,17 +34,7 @@ Files and environment:
 async function main(argv: string[], ctx: RunContext): Promise<number> {
   ctx.usage = () => usageText(PAGE);
   const { store } = parseOptions({ tool: 'tsclear', table: CLEAR_TABLE, argv, env: process.env });
-  ctx.quiet = store.quiet === true;
-  ctx.debug = store.debug === true;
-  ctx.noColor = store.noColor === true;
-  if (store.help) {
-    process.stdout.write(helpText(PAGE));
-    return EXIT.OK;
-  }
-  if (store.version) {
-    process.stdout.write(`tsclear version ${VERSION} (tsmqtt).\n`);
-    return EXIT.OK;
-  }
+  if (answerCommonFlags(store, ctx, PAGE)) return EXIT.OK;
   const settings = clearSettings(store);
   const password = await resolvePassword(store, { env: process.env, prompt: ttyPrompt });
   const storeFor = (version: ProtocolVersion) => (settings.versionChosen ? store : { ...store, protocolVersion: version });

@@ -7,10 +7,11 @@ import { PUB_OPTIONS, PUB_SYNOPSIS, PUB_TABLE } from '../cli/pub/options.ts';
 import { inflightWarning, planPublish } from '../cli/pub/plan.ts';
 import { buildSession } from '../cli/session-options.ts';
 import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
-import { helpText, usageText, type HelpPage } from '../cli/help.ts';
+import { usageText, type HelpPage } from '../cli/help.ts';
+import { answerCommonFlags } from '../cli/info-flags.ts';
+import { VERSION } from '../cli/version.ts';
 import { applySrv } from '../cli/srv.ts';
 import { limitYoungGeneration } from '../cli/memory.ts';
-import { VERSION } from '../cli/version.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { errorLine } from '../cli/run.ts';
 import type { PublishProperties } from '../session/types.ts';
@@ -37,20 +38,10 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   // stdout holds only -d lines: `tspub -d ... | head -1` must still publish everything
   ctx.epipe = 'continue';
   const { store } = parseOptions({ tool: 'tspub', mosquittoTool: 'mosquitto_pub', table: PUB_TABLE, argv, env: process.env });
-  ctx.quiet = store.quiet === true;
-  ctx.debug = store.debug === true;
-  ctx.noColor = store.noColor === true;
-  if (store.help) {
-    process.stdout.write(helpText(PAGE));
-    return EXIT.OK;
-  }
+  if (answerCommonFlags(store, ctx, PAGE)) return EXIT.OK;
   if (store.completion !== undefined) {
     const { completionScript } = await import('../cli/completion.ts');
     process.stdout.write(completionScript('tspub', PUB_OPTIONS, store.completion as string));
-    return EXIT.OK;
-  }
-  if (store.version) {
-    process.stdout.write(`tspub version ${VERSION} (tsmqtt).\n`);
     return EXIT.OK;
   }
   // prompt only when a person is there (a terminal on stdin or stderr); the prompt itself uses /dev/tty

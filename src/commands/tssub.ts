@@ -5,9 +5,10 @@ import { parseOptions } from '../cli/parse-options.ts';
 import { SUB_OPTIONS, SUB_SYNOPSIS, SUB_TABLE } from '../cli/sub-options.ts';
 import { buildSession } from '../cli/session-options.ts';
 import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
-import { helpText, usageText, type HelpPage } from '../cli/help.ts';
-import { applySrv } from '../cli/srv.ts';
+import { usageText, type HelpPage } from '../cli/help.ts';
+import { answerCommonFlags } from '../cli/info-flags.ts';
 import { VERSION } from '../cli/version.ts';
+import { applySrv } from '../cli/srv.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { UsageError } from '../cli/errors.ts';
 import { useColor } from '../cli/terminal.ts';
@@ -42,11 +43,7 @@ tssub exits 0 after -C, -E, --retained-only, --snapshot, Ctrl+C, SIGTERM or a cl
 async function main(argv: string[], ctx: RunContext): Promise<number> {
   ctx.usage = () => usageText(PAGE);
   const { store } = parseOptions({ tool: 'tssub', mosquittoTool: 'mosquitto_sub', table: SUB_TABLE, argv, env: process.env });
-  ctx.quiet = store.quiet === true;
-  ctx.debug = store.debug === true;
-  ctx.noColor = store.noColor === true;
-  if (store.help) { process.stdout.write(helpText(PAGE)); return EXIT.OK; }
-  if (store.version) { process.stdout.write(`tssub version ${VERSION} (tsmqtt).\n`); return EXIT.OK; }
+  if (answerCommonFlags(store, ctx, PAGE)) return EXIT.OK;
   const filters = (store.topic as string[] | undefined) ?? [];
   if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t filter).', { showUsage: true });
   const warn = (line: string): void => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); };

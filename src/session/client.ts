@@ -112,13 +112,14 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   }
 
   /** Reason code per filter (granted QoS or >= 0x80). Remembered and replayed on reconnect. */
-  async subscribe(subs: Subscription[], props?: SubscribeProperties): Promise<number[]> {
+  /** `sent` learns the SUBSCRIBE's packet id (mosquitto_sub -d prints "Subscribed (mid: N)") */
+  async subscribe(subs: Subscription[], props?: SubscribeProperties, sent?: (messageId: number) => void): Promise<number[]> {
     const call: SubscribeCall = { subs, props };
     this.subscriptions.push(call);
-    return this.sendSubscribe(this.requireConn(), call);
+    return this.sendSubscribe(this.requireConn(), call, sent);
   }
 
-  private sendSubscribe(conn: Connection, call: SubscribeCall): Promise<number[]> {
+  private sendSubscribe(conn: Connection, call: SubscribeCall, sent?: (messageId: number) => void): Promise<number[]> {
     const v5 = conn.version === 5;
     return this.request(conn, (messageId) => ({
       cmd: 'subscribe',
@@ -127,7 +128,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
         ? { topic: s.topic, qos: s.qos, nl: s.noLocal ?? false, rap: s.retainAsPublished ?? false, rh: s.retainHandling ?? 0 }
         : { topic: s.topic, qos: s.qos })),
       ...(v5 && call.props ? { properties: call.props } : {}),
-    }));
+    }), sent);
   }
 
   async unsubscribe(topics: string[], props?: { userProperties?: UserProperties }): Promise<number[]> {
@@ -143,11 +144,12 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
     return codes.length ? codes : topics.map(() => 0);
   }
 
-  private request(conn: Connection, build: (id: number) => Parameters<Connection['send']>[0]): Promise<number[]> {
+  private request(conn: Connection, build: (id: number) => Parameters<Connection['send']>[0], sent?: (id: number) => void): Promise<number[]> {
     return new Promise((resolve, reject) => {
       const id = this.outbox.allocateId((i) => conn.pendingAcks.has(i));
       conn.pendingAcks.set(id, { resolve, reject });
       conn.send(build(id));
+      sent?.(id);
     });
   }
 

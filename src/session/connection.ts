@@ -53,7 +53,8 @@ export class Connection {
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private paused = false;
   private connackWaiter: { resolve(info: ConnackInfo): void; reject(e: Error): void } | undefined;
-  readonly label: string;
+  /** the client id in -d lines: (null) until the broker assigns one, as libmosquitto prints it */
+  label: string;
   /** bound once: flushes the batch of writes made during one event-loop turn */
   private readonly uncork = (): void => {
     this.corked = false;
@@ -182,6 +183,7 @@ export class Connection {
   }
 
   private onPacket(p: Packet): void {
+    if (p.cmd === 'connack' && p.properties?.assignedClientIdentifier) this.label = p.properties.assignedClientIdentifier;
     if (this.opts.debug) this.opts.debug(describeReceived(this.label, p));
     this.idleTicks = 0;
     if (p.cmd === 'connack') return this.onConnack(p);

@@ -1,4 +1,5 @@
-// Black-box runner for the built binaries (dist/<name>.js, made by `npm run build`).
+// Black-box runner for the built binaries as users run them: bin/<name>.cjs (loading dist/<name>.cjs,
+// made by `npm run build`, through bin/load.cjs and its code cache in the isolated HOME).
 //
 //   const r = await runBin('tspub', ['-p', String(m.port), '-t', 'a', '-m', 'x']);
 //   assert.equal(r.code, 0); assert.equal(r.stderr, ''); assert.equal(r.out, '');  // r.stdout is the raw Buffer
@@ -68,11 +69,12 @@ export function isolatedHome(): string {
   return home;
 }
 
-/** Absolute path of dist/<name>.js; throws a clear error when it has not been built. */
+/** Absolute path of bin/<name>.cjs; throws a clear error when dist/<name>.cjs has not been built. */
 export function binPath(name: string): string {
-  const file = join(ROOT, 'dist', `${name}.js`);
-  if (!existsSync(file)) {
-    throw new Error(`${file} does not exist: run \`npm run build\` before the tests (is src/commands/${name}.ts there?)`);
+  const file = join(ROOT, 'bin', `${name}.cjs`);
+  const bundle = join(ROOT, 'dist', `${name}.cjs`);
+  if (!existsSync(bundle)) {
+    throw new Error(`${bundle} does not exist: run \`npm run build\` before the tests (is src/commands/${name}.ts there?)`);
   }
   return file;
 }
