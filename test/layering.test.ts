@@ -69,3 +69,16 @@ test('mqtt-packet is imported by src/protocol/codec.ts only', () => {
 test('the checker sees a wrong-way import', () => {
   assert.deepEqual(importsOf("import { x } from '../cli/run.ts';\nconst y = await import('ws');"), ['../cli/run.ts', 'ws']);
 });
+
+test('bin/: one shim per command, each only loading its bundle through bin/load.cjs (node builtins only)', () => {
+  const bin = resolve('bin');
+  const commands = readdirSync(SRC + '/commands').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+  const shims = readdirSync(bin).filter((f) => f !== 'load.cjs').sort();
+  assert.deepEqual(shims, commands.map((c) => `${c}.cjs`));
+  for (const c of commands) {
+    assert.equal(readFileSync(join(bin, `${c}.cjs`), 'utf8'), `#!/usr/bin/env node\nrequire('./load.cjs')('${c}');\n`);
+  }
+  const loaderRequires = [...readFileSync(join(bin, 'load.cjs'), 'utf8').matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+  assert.ok(loaderRequires.length > 0);
+  for (const r of loaderRequires) assert.match(r!, /^node:/, `bin/load.cjs requires ${r}`);
+});
