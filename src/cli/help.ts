@@ -71,6 +71,10 @@ export function usageText(p: HelpPage): string {
   return `${p.synopsis.map((l, i) => (i === 0 ? `Usage: ${p.tool} ${l}` : `${pad}${l}`)).join('\n')}\n\nUse '${p.tool} --help' to see all options.\n`;
 }
 
+/** bin/load.cjs keeps it; every tool shares it */
+const CACHE_HELP = `Cache: $XDG_CACHE_HOME/tsmqtt (else ~/.cache/tsmqtt) keeps V8's compiled code of the tools for a
+  faster start; safe to delete; TSMQTT_NO_COMPILE_CACHE=1 turns it off.`;
+
 export function helpText(p: HelpPage): string {
   const pad = ' '.repeat(`Usage: ${p.tool} `.length);
   return [
@@ -81,6 +85,8 @@ export function helpText(p: HelpPage): string {
     '',
     optionHelp(p.specs),
     p.footer,
+    CACHE_HELP,
+    '',
     EXIT_CODE_HELP,
     '',
   ].join('\n');
