@@ -10,7 +10,7 @@ const ORDER = ['protocol', 'session', 'cli', 'commands'];
 /** packages each layer may import (beyond node: builtins and lower layers) */
 const ALLOWED_PACKAGES: Record<string, RegExp> = {
   protocol: /^mqtt-packet$/,
-  session: /^ws$/,
+  session: /^(ws|socks)$/,
   cli: /^(yargs|yargs\/.*|yargs-parser|chalk|ora|split2|hdr-histogram-js)$/,
   commands: /^(yargs|chalk|ora|split2|hdr-histogram-js)$/,
 };

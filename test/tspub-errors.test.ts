@@ -55,7 +55,10 @@ const cases: Array<[string, string[], string]> = [
   ['unreadable password file', ['-t', 'a', '-m', 'x', '-u', 'u', '--password-file', unreadable], `Error: --password-file: cannot read '${unreadable}': permission denied.`],
   ['-P without value and no terminal', ['-t', 'a', '-m', 'x', '-u', 'u', '-P'], 'Error: -P argument given but no password specified (no terminal to prompt on; use --password-file FILE or TSMQTT_PASSWORD).'],
   ['PSK', ['-t', 'a', '-m', 'x', '--psk', '0011', '--psk-identity', 'me'], "Error: --psk is not supported by this tool (Node's TLS has no TLS-PSK client option here); use --cafile/--cert/--key."],
-  ['proxy', ['-t', 'a', '-m', 'x', '--proxy', 'socks5h://127.0.0.1:1080'], 'Error: --proxy: SOCKS5 proxies are not supported yet.'],
+  ['proxy not SOCKS', ['-t', 'a', '-m', 'x', '--proxy', 'http://127.0.0.1:3128'], "Error: --proxy: unsupported proxy URL 'http://127.0.0.1:3128' (use socks5h://[user[:password]@]host[:port])."],
+  ['proxy bad port', ['-t', 'a', '-m', 'x', '--proxy', 'socks5h://127.0.0.1:99999'], 'Error: --proxy: invalid proxy port 99999.'],
+  ['proxy with a path', ['-t', 'a', '-m', 'x', '--proxy', 'socks5h://127.0.0.1/x'], "Error: --proxy: cannot read 'socks5h://127.0.0.1/x' (use socks5h://[user[:password]@]host[:port])."],
+  ['proxy with WebSockets', ['-L', 'ws://127.0.0.1/t', '-m', 'x', '--proxy', 'socks5h://127.0.0.1'], 'Error: --proxy works with MQTT over TCP and TLS (mqtt://, mqtts://), not with --unix or WebSockets.'],
 ];
 
 const root = process.getuid?.() === 0;

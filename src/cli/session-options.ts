@@ -6,6 +6,7 @@ import type { Store } from './option-spec.ts';
 import { groupProperties, type PropertyArg, type PropertySets } from './properties.ts';
 import { webSocketUrl, type UrlScheme } from './url.ts';
 import type {
+  ProxyOptions,
   ConnectProperties, ProtocolVersion, ReconnectPolicy, SessionOptions, TlsOptions, TransportOptions, WillOptions,
 } from '../session/types.ts';
 import { DEFAULT_RECONNECT } from '../session/reconnect-policy.ts';
@@ -67,11 +68,28 @@ function tlsOptions(store: Store, scheme: UrlScheme | undefined, port: number | 
   return t;
 }
 
+/** mosquitto's --proxy: socks5h://[user[:password]@]host[:port], port 1080 by default */
+export function parseProxy(raw: string): ProxyOptions {
+  const form = 'use socks5h://[user[:password]@]host[:port]';
+  if (!/^socks5h:\/\//i.test(raw)) throw new UsageError(`--proxy: unsupported proxy URL '${raw}' (${form}).`);
+  const m = /^socks5h:\/\/(?:([^@/]*)@)?(\[[0-9a-f:.]+\]|[^:/@[\]]+)(?::(\d+))?\/?$/i.exec(raw);
+  if (!m) throw new UsageError(`--proxy: cannot read '${raw}' (${form}).`);
+  const port = m[3] === undefined ? 1080 : Number(m[3]);
+  if (port < 1 || port > 65535) throw new UsageError(`--proxy: invalid proxy port ${m[3]}.`);
+  const p: ProxyOptions = { host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port };
+  if (m[1] !== undefined) {
+    // taken literally, as mosquitto does (no %-decoding): the same --proxy works for both
+    const colon = m[1].indexOf(':');
+    p.username = colon < 0 ? m[1] : m[1].slice(0, colon);
+    if (colon >= 0) p.password = m[1].slice(colon + 1);
+  }
+  return p;
+}
+
 function transport(store: Store): TransportOptions {
-  if (store.proxy !== undefined) {
-    const p = String(store.proxy);
-    if (!/^socks5h:\/\/[^/]+$/.test(p)) throw new UsageError(`--proxy: unsupported proxy URL '${p}' (use socks5h://[user[:password]@]host[:port]).`);
-    throw new UsageError('--proxy: SOCKS5 proxies are not supported yet.');
+  const proxy = store.proxy === undefined ? undefined : parseProxy(String(store.proxy));
+  if (proxy && (store.unix !== undefined || store.urlScheme === 'ws' || store.urlScheme === 'wss')) {
+    throw new UsageError('--proxy works with MQTT over TCP and TLS (mqtt://, mqtts://), not with --unix or WebSockets.');
   }
   const scheme = store.urlScheme as UrlScheme | undefined;
   const host = (store.host as string | undefined) ?? 'localhost';
@@ -85,7 +103,7 @@ function transport(store: Store): TransportOptions {
     return tls ? { kind, url, tls } : { kind, url };
   }
   const port = explicitPort ?? (store.cafile !== undefined || store.capath !== undefined ? 8883 : 1883);
-  const base = { host, port, bindAddress: store.bindAddress as string | undefined, noDelay: store.nodelay === true };
+  const base = { host, port, bindAddress: store.bindAddress as string | undefined, noDelay: store.nodelay === true, ...(proxy ? { proxy } : {}) };
   return tls ? { kind: 'tls', ...base, tls } : { kind: 'tcp', ...base };
 }
 

@@ -20,6 +20,14 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
     const { openWebSocket } = await import('./transport-ws.ts');
     return withTimeout(openWebSocket(t, host), timeoutMs, target);
   }
+  const deadline = Date.now() + timeoutMs;
+  // through a SOCKS5 proxy: the TCP stream comes from the proxy, TLS (if any) runs inside it
+  let tunnel: net.Socket | undefined;
+  if ((t.kind === 'tcp' || t.kind === 'tls') && t.proxy) {
+    const { openSocks } = await import('./transport-socks.ts');
+    tunnel = await openSocks(t.proxy, t.host, t.port, timeoutMs, t);
+    if (t.kind === 'tcp') return tunnel;
+  }
   let socket: net.Socket;
   let ready: string;
   if (t.kind === 'tls') {
@@ -28,8 +36,11 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
     const opts = tlsConnectOptions(t.tls, host);
     try {
       // tls.connect hands localAddress/noDelay on to net.connect (absent from its typings)
-      socket = tls.connect({ ...opts, host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as ConnectionOptions) as TLSSocket;
+      socket = tls.connect(tunnel
+        ? { ...opts, socket: tunnel }
+        : { ...opts, host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as ConnectionOptions) as TLSSocket;
     } catch (err) {
+      tunnel?.destroy();
       throw describeTransportError(err, target, host); // bad key, wrong passphrase, bad cipher list
     }
     ready = 'secureConnect';
@@ -48,14 +59,15 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
     socket.once('error', onError);
     socket.once(ready, () => { socket.off('error', onError); resolve(socket); });
   });
-  return withTimeout(opened, timeoutMs, target, () => socket.destroy());
+  return withTimeout(opened, Math.max(1, deadline - Date.now()), target, () => socket.destroy(), timeoutMs);
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, target: string, onTimeout?: () => void): Promise<T> {
+/** `ms` left of the `totalMs` the caller gave (the message names the whole) */
+function withTimeout<T>(p: Promise<T>, ms: number, target: string, onTimeout?: () => void, totalMs = ms): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       onTimeout?.();
-      reject(new TimeoutError(`timed out after ${ms / 1000}s connecting to ${target}`));
+      reject(new TimeoutError(`timed out after ${totalMs / 1000}s connecting to ${target}`));
     }, ms);
     p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e instanceof TransportError ? e : e); });
   });

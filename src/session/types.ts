@@ -24,9 +24,17 @@ export interface TlsOptions {
   servername?: string;
 }
 
+/** a SOCKS5 proxy (mosquitto's --proxy socks5h://): the proxy resolves the broker's host name */
+export interface ProxyOptions {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+}
+
 export type TransportOptions =
-  | { kind: 'tcp'; host: string; port: number; bindAddress?: string; noDelay?: boolean }
-  | { kind: 'tls'; host: string; port: number; bindAddress?: string; noDelay?: boolean; tls: TlsOptions }
+  | { kind: 'tcp'; host: string; port: number; bindAddress?: string; noDelay?: boolean; proxy?: ProxyOptions }
+  | { kind: 'tls'; host: string; port: number; bindAddress?: string; noDelay?: boolean; proxy?: ProxyOptions; tls: TlsOptions }
   | { kind: 'ws' | 'wss'; url: string; tls?: TlsOptions }
   | { kind: 'unix'; path: string };
 
