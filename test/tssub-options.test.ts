@@ -173,7 +173,7 @@ test('more options: --insecure, --tls-version, -I, --password-file, --retain-as-
     assert.deepEqual([r.code, r.out, r.stderr], [0, want, '']);
   }
   for (const [args, line] of [
-    [['--psk', 'abcd', '--psk-identity', 'me'], /^Error: --psk is not supported/],
+    [['--psk', 'abc', '--psk-identity', 'me'], /^Error: --psk: 'abc' is not a key in hexadecimal/],
     [['--proxy', 'socks4://127.0.0.1:1080'], /^Error: --proxy: unsupported proxy URL 'socks4:\/\/127.0.0.1:1080'/],
     [['--keyform', 'engine'], /^Error: --keyform: only 'pem' is supported/],
   ] as const) {

@@ -69,8 +69,8 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'tlsUseOsCerts', names: ['--tls-use-os-certs'], kind: 'flag', group: 'tls', help: "trust the operating system's CA certificates; enables TLS" },
   { key: 'tlsEngine', names: ['--tls-engine'], kind: 'value', arg: 'engine', group: 'tls', help: 'OpenSSL engine (not supported)' },
   { key: 'tlsEngineKpass', names: ['--tls-engine-kpass-sha1'], kind: 'value', arg: 'sha1', group: 'tls', help: 'engine key password SHA1 (not supported)' },
-  { key: 'psk', names: ['--psk'], kind: 'value', arg: 'hex-key', group: 'tls', help: 'TLS-PSK key (not supported)' },
-  { key: 'pskIdentity', names: ['--psk-identity'], kind: 'value', arg: 'identity', group: 'tls', help: 'TLS-PSK identity (not supported)' },
+  { key: 'psk', names: ['--psk'], kind: 'value', arg: 'hex-key', group: 'tls', help: 'TLS with a pre-shared key instead of certificates: the key in hex; enables TLS (default port 8883)' },
+  { key: 'pskIdentity', names: ['--psk-identity'], kind: 'value', arg: 'identity', group: 'tls', help: 'identity of the pre-shared key (needed with --psk)' },
   // reconnect (ours)
   { key: 'noReconnect', names: ['--no-reconnect'], kind: 'flag', group: 'reconnect', help: 'fail at once when the connection is lost (default: reconnect with backoff)' },
   { key: 'retryConnect', names: ['--retry-connect'], kind: 'flag', group: 'reconnect', help: 'also retry when the first connection fails' },

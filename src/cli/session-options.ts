@@ -39,19 +39,20 @@ export function protocolOf(store: Store): ProtocolVersion {
 }
 
 function tlsOptions(store: Store, scheme: UrlScheme | undefined, port: number | undefined): TlsOptions | undefined {
-  for (const [key, opt] of [['psk', '--psk'], ['pskIdentity', '--psk-identity'], ['tlsEngine', '--tls-engine'], ['tlsEngineKpass', '--tls-engine-kpass-sha1']] as const) {
-    if (store[key] !== undefined) throw new UsageError(`${opt} is not supported by this tool (Node's TLS has no ${opt.startsWith('--psk') ? 'TLS-PSK client option here' : 'OpenSSL engine support'}); use --cafile/--cert/--key.`);
+  for (const [key, opt] of [['tlsEngine', '--tls-engine'], ['tlsEngineKpass', '--tls-engine-kpass-sha1']] as const) {
+    if (store[key] !== undefined) throw new UsageError(`${opt} is not supported by this tool (Node's TLS has no OpenSSL engine support); use --cafile/--cert/--key.`);
   }
+  const psk = pskOption(store);
   if (store.keyform !== undefined && String(store.keyform).toLowerCase() !== 'pem') {
     throw new UsageError(`--keyform: only 'pem' is supported, not '${String(store.keyform)}'.`);
   }
   if ((store.cert === undefined) !== (store.key === undefined)) {
     throw new UsageError('Both --cert and --key must be given if one of them is set.');
   }
-  const useOs = store.tlsUseOsCerts === true || scheme === 'mqtts' || scheme === 'wss' || (port === 8883 && !store.cafile && !store.capath);
-  const on = store.cafile !== undefined || store.capath !== undefined || useOs;
+  const useOs = !psk && (store.tlsUseOsCerts === true || scheme === 'mqtts' || scheme === 'wss' || (port === 8883 && !store.cafile && !store.capath));
+  const on = store.cafile !== undefined || store.capath !== undefined || useOs || psk !== undefined;
   if (!on) return undefined;
-  const t: TlsOptions = {};
+  const t: TlsOptions = psk ? { psk } : {};
   if (store.cafile !== undefined) t.cafile = store.cafile as string;
   if (store.capath !== undefined) t.capath = store.capath as string;
   if (useOs) t.useOsCerts = true;
@@ -66,6 +67,19 @@ function tlsOptions(store: Store, scheme: UrlScheme | undefined, port: number | 
   if (store.ciphers !== undefined) t.ciphers = store.ciphers as string;
   if (store.tlsAlpn !== undefined) t.alpn = [store.tlsAlpn as string];
   return t;
+}
+
+/** --psk hex-key --psk-identity id: TLS with a pre-shared key instead of certificates */
+function pskOption(store: Store): TlsOptions['psk'] {
+  if (store.psk === undefined) {
+    if (store.pskIdentity !== undefined) throw new UsageError('--psk-identity needs --psk (the pre-shared key, in hex).');
+    return undefined;
+  }
+  if (store.pskIdentity === undefined) throw new UsageError('--psk-identity required if --psk used.');
+  if (store.cafile !== undefined || store.capath !== undefined) throw new UsageError('Only one of --psk or --cafile/--capath may be used at once.');
+  const hex = String(store.psk);
+  if (!/^(?:[0-9a-f]{2})+$/i.test(hex)) throw new UsageError(`--psk: '${hex}' is not a key in hexadecimal (pairs of 0-9 a-f, e.g. --psk 1a2b3c4d).`);
+  return { key: Buffer.from(hex, 'hex'), identity: String(store.pskIdentity) };
 }
 
 /** mosquitto's --proxy: socks5h://[user[:password]@]host[:port], port 1080 by default */
@@ -102,7 +116,7 @@ function transport(store: Store): TransportOptions {
     const url = webSocketUrl(kind, host, port, (store.wsPath as string | undefined) ?? '/mqtt');
     return tls ? { kind, url, tls } : { kind, url };
   }
-  const port = explicitPort ?? (store.cafile !== undefined || store.capath !== undefined ? 8883 : 1883);
+  const port = explicitPort ?? (store.cafile !== undefined || store.capath !== undefined || store.psk !== undefined ? 8883 : 1883);
   const base = { host, port, bindAddress: store.bindAddress as string | undefined, noDelay: store.nodelay === true, ...(proxy ? { proxy } : {}) };
   return tls ? { kind: 'tls', ...base, tls } : { kind: 'tcp', ...base };
 }

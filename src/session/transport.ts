@@ -54,6 +54,12 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
   const opened = new Promise<Duplex>((resolve, reject) => {
     const onError = (err: Error) => {
       socket.destroy();
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (t.kind === 'tls' && t.tls.psk && code.startsWith('ERR_SSL')) {
+        // a wrong key or an unknown identity both end as a handshake alert: say what to check
+        reject(new TransportError(`TLS-PSK: ${target} refused the handshake (${code}): check --psk and --psk-identity against the listener's psk_file`, code, { cause: err }));
+        return;
+      }
       reject(describeTransportError(err, target, host, t.kind === 'tls'));
     };
     socket.once('error', onError);

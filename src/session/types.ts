@@ -14,6 +14,8 @@ export interface TlsOptions {
   key?: string;
   /** passphrase for an encrypted --key */
   passphrase?: string;
+  /** TLS-PSK (--psk, --psk-identity): no certificates at all */
+  psk?: { key: Buffer; identity: string };
   /** skip hostname verification only (mosquitto's --insecure) */
   insecure?: boolean;
   /** 'tlsv1.2' | 'tlsv1.3' (mosquitto spelling) */

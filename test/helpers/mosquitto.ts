@@ -31,7 +31,9 @@ import { makeCerts, type Certs } from './certs.ts';
 type Auth = { passwords: Record<string, string>; acl?: string };
 export type ListenerSpec =
   | { name: string; kind: 'tcp'; auth?: Auth }
-  | { name: string; kind: 'tls'; cert?: 'good' | 'wronghost' | 'expired'; requireClientCert?: boolean; auth?: Auth };
+  | { name: string; kind: 'tls'; cert?: 'good' | 'wronghost' | 'expired'; requireClientCert?: boolean; auth?: Auth }
+  /** TLS-PSK: identity -> hex key (psk_file), with an identity hint */
+  | { name: string; kind: 'psk'; keys: Record<string, string>; hint?: string; auth?: Auth };
 
 export interface MosquittoOptions {
   listeners?: ListenerSpec[];
@@ -152,6 +154,11 @@ function buildConfig(dir: string, listeners: ListenerSpec[], ports: Record<strin
         : l.cert === 'expired' ? [c.expiredCert, c.expiredKey] : [c.serverCert, c.serverKey];
       lines.push(`cafile ${c.ca}`, `certfile ${cert}`, `keyfile ${key}`);
       if (l.requireClientCert) lines.push('require_certificate true');
+    }
+    if (l.kind === 'psk') {
+      const file = join(dir, `${l.name}.psk`);
+      writeFileSync(file, Object.entries(l.keys).map(([id, key]) => `${id}:${key}\n`).join(''), { mode: 0o600 });
+      lines.push(`psk_file ${file}`, `psk_hint ${l.hint ?? 'tsmqtt-test'}`);
     }
   }
   if (opts.extra) lines.push('', opts.extra);
