@@ -181,7 +181,12 @@ test('session: transports and TLS switches', () => {
   assert.deepEqual(t('--unix', '/tmp/s'), { kind: 'unix', path: '/tmp/s' });
   assert.deepEqual(t('-A', '127.0.0.2', '--nodelay', '-h', 'b', '-p', '2'), { kind: 'tcp', host: 'b', port: 2, bindAddress: '127.0.0.2', noDelay: true });
   usageError(() => t('--cert', 'c', '--cafile', 'x'), 'Both --cert and --key must be given if one of them is set.');
-  usageError(() => t('--psk', '00', '--psk-identity', 'i'), "--psk is not supported by this tool (Node's TLS has no TLS-PSK client option here); use --cafile/--cert/--key.");
+  assert.deepEqual(t('--psk', '0aFF', '--psk-identity', 'i'),
+    { kind: 'tls', host: 'localhost', port: 8883, bindAddress: undefined, noDelay: false, tls: { psk: { key: Buffer.from([0x0a, 0xff]), identity: 'i' } } });
+  assert.deepEqual(t('--proxy', 'socks5h://u:p:w@proxy', '-h', 'b'),
+    { kind: 'tcp', host: 'b', port: 1883, bindAddress: undefined, noDelay: false, proxy: { host: 'proxy', port: 1080, username: 'u', password: 'p:w' } });
+  assert.deepEqual(t('--proxy', 'socks5h://[::1]:9050', '--cafile', 'c').proxy, { host: '::1', port: 9050 });
+  usageError(() => t('--proxy', 'socks5h://p', '--unix', '/tmp/s'), '--proxy works with MQTT over TCP and TLS (mqtt://, mqtts://), not with --unix or WebSockets.');
   usageError(() => t('--keyform', 'engine', '--key', 'k', '--cert', 'c'), "--keyform: only 'pem' is supported, not 'engine'.");
   usageError(() => t('--proxy', 'http://x'), "--proxy: unsupported proxy URL 'http://x' (use socks5h://[user[:password]@]host[:port]).");
   usageError(() => t('--cafile', 'c', '--tls-version', 'ssl3'), "--tls-version: unknown version 'ssl3' (use tlsv1.3, tlsv1.2 or tlsv1.1).");
