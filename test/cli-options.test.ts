@@ -185,7 +185,7 @@ test('session: transports and TLS switches', () => {
     { kind: 'tls', host: 'localhost', port: 8883, bindAddress: undefined, noDelay: false, tls: { psk: { key: Buffer.from([0x0a, 0xff]), identity: 'i' } } });
   assert.deepEqual(t('--proxy', 'socks5h://u:p:w@proxy', '-h', 'b'),
     { kind: 'tcp', host: 'b', port: 1883, bindAddress: undefined, noDelay: false, proxy: { host: 'proxy', port: 1080, username: 'u', password: 'p:w' } });
-  assert.deepEqual(t('--proxy', 'socks5h://[::1]:9050', '--cafile', 'c').proxy, { host: '::1', port: 9050 });
+  assert.deepEqual((t('--proxy', 'socks5h://[::1]:9050', '--cafile', 'c') as { proxy?: unknown }).proxy, { host: '::1', port: 9050 });
   usageError(() => t('--proxy', 'socks5h://p', '--unix', '/tmp/s'), '--proxy works with MQTT over TCP and TLS (mqtt://, mqtts://), not with --unix or WebSockets.');
   usageError(() => t('--keyform', 'engine', '--key', 'k', '--cert', 'c'), "--keyform: only 'pem' is supported, not 'engine'.");
   usageError(() => t('--proxy', 'http://x'), "--proxy: unsupported proxy URL 'http://x' (use socks5h://[user[:password]@]host[:port]).");

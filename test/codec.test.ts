@@ -75,3 +75,86 @@ test('the decoder gives the packets mqtt-packet gives for a mixed stream, split 
     }
   }
 });
+
+/** what mqtt-packet's own parser gives for bytes pushed in one piece */
+function reference(bytes: Buffer, version: ProtocolVersion): { packets: Packet[]; errors: string[] } {
+  const packets: Packet[] = [];
+  const errors: string[] = [];
+  const parser = mqtt.parser({ protocolVersion: version });
+  parser.on('packet', (p: Packet) => packets.push(p));
+  parser.on('error', (e: Error) => errors.push(e.message));
+  parser.parse(bytes);
+  return { packets, errors };
+}
+
+function decodeInChunks(bytes: Buffer, version: ProtocolVersion, size: number, offset = 0): { packets: Packet[]; errors: string[] } {
+  const packets: Packet[] = [];
+  const errors: string[] = [];
+  const d = new Decoder(version, { onPacket: (x) => packets.push(x), onError: (e) => errors.push(e.message) });
+  d.push(bytes.subarray(0, offset));
+  for (let i = offset; i < bytes.length; i += size) d.push(bytes.subarray(i, i + size));
+  return { packets, errors };
+}
+
+const plain = (r: { packets: Packet[]; errors: string[] }) => ({ packets: r.packets.map((p) => ({ ...p })), errors: r.errors });
+
+test('PUBLISH of every shape decodes as mqtt-packet decodes it, split at every byte and in every chunk size', () => {
+  for (const version of [3, 4, 5] as ProtocolVersion[]) {
+    const packets: Packet[] = [
+      { cmd: 'publish', topic: 'a', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false },
+      { cmd: 'publish', topic: 'ünï/✓', payload: Buffer.from('x'), qos: 0, retain: true, dup: false },
+      { cmd: 'publish', topic: 't', payload: Buffer.from('q1'), qos: 1, retain: false, dup: true, messageId: 1 },
+      { cmd: 'publish', topic: 'long/'.repeat(30), payload: Buffer.alloc(130, 7), qos: 2, retain: true, dup: false, messageId: 65535 },
+      { cmd: 'puback', messageId: 9 },
+      ...(version === 5 ? [
+        { cmd: 'publish', topic: 'p', payload: Buffer.from('props'), qos: 1, retain: false, dup: false, messageId: 3,
+          properties: { userProperties: { k: ['v', 'w'] }, contentType: 'text/plain' } },
+        { cmd: 'publish', topic: '', payload: Buffer.from('alias'), qos: 0, retain: false, dup: false, properties: { topicAlias: 2 } },
+      ] : []),
+      { cmd: 'publish', topic: 'end', payload: Buffer.from([0, 0xff, 0x0a]), qos: 0, retain: false, dup: false },
+    ] as Packet[];
+    const bytes = Buffer.concat(packets.map((p) => mqtt.generate(p, { protocolVersion: version })));
+    const expected = plain(reference(bytes, version));
+    assert.equal(expected.packets.length, packets.length);
+    for (let size = 1; size <= bytes.length; size += size < 40 ? 1 : 13) {
+      for (let offset = 0; offset < Math.min(size, 40); offset++) {
+        assert.deepEqual(plain(decodeInChunks(bytes, version, size, offset)), expected, `v${version} offset ${offset} chunks of ${size}`);
+      }
+    }
+  }
+});
+
+test('a PUBLISH larger than many socket chunks arrives whole (payload bytes intact, 4-byte remaining length)', () => {
+  const payload = Buffer.alloc(3_000_000);
+  for (let i = 0; i < payload.length; i++) payload[i] = i % 251;
+  const big = { cmd: 'publish', topic: 'big', payload, qos: 1, retain: false, dup: false, messageId: 5 } as Packet;
+  const bytes = Buffer.concat([encode(big, 4), encode({ cmd: 'puback', messageId: 6 } as Packet, 4)]);
+  assert.equal(bytes[4]! & 0x80, 0); // the remaining length takes 4 bytes
+  for (const size of [1000, 65536, 3_000_011]) {
+    const got = decodeInChunks(bytes, 4, size);
+    assert.deepEqual(got.errors, []);
+    assert.equal(got.packets.length, 2, `chunks of ${size}`);
+    assert.ok((got.packets[0] as { payload: Buffer }).payload.equals(payload), `chunks of ${size}`);
+    assert.equal((got.packets[1] as { messageId: number }).messageId, 6);
+  }
+});
+
+test('malformed bytes give mqtt-packet\'s error, whole or split', () => {
+  const cases: [string, Buffer][] = [
+    ['reserved packet type flags', Buffer.from([0xf0, 0x00])],
+    ['QoS 3', Buffer.from([0x36, 0x05, 0x00, 0x01, 0x61, 0x00, 0x01])],
+    ['topic longer than the packet', Buffer.from([0x30, 0x03, 0x00, 0x09, 0x61])],
+    ['remaining length over 4 bytes', Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01])],
+  ];
+  for (const [what, bad] of cases) {
+    const ok = mqtt.generate({ cmd: 'puback', messageId: 1 } as Packet, { protocolVersion: 4 });
+    const bytes = Buffer.concat([ok, bad]);
+    const expected = plain(reference(bytes, 4));
+    assert.ok(expected.errors.length > 0, what);
+    for (const size of [1, 2, 3, bytes.length]) {
+      const got = plain(decodeInChunks(bytes, 4, size));
+      assert.deepEqual(got.packets, expected.packets, `${what}, chunks of ${size}`);
+      assert.equal(got.errors[0], expected.errors[0], `${what}, chunks of ${size}`);
+    }
+  }
+});
