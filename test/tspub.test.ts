@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin, isolatedHome, spawnProcess, spawnBin, binPath } from './helpers/run-bin.ts';
-import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
+import { CLIENT_LISTENERS, startMosquitto, unixListener, type Mosquitto } from './helpers/mosquitto.ts';
 import { mosqSub, requireMosquittoClients } from './helpers/mosq-clients.ts';
 import { startWsGateway } from './helpers/ws-gateway.ts';
 
@@ -19,13 +19,8 @@ const fresh = (): string => `tspub/t${++topicN}`;
 before(async () => {
   requireMosquittoClients();
   m = await startMosquitto({
-    listeners: [
-      { name: 'tcp', kind: 'tcp' },
-      { name: 'auth', kind: 'tcp', auth: { passwords: { alice: 's3cret' } } },
-      { name: 'tls', kind: 'tls' },
-      { name: 'mtls', kind: 'tls', requireClientCert: true },
-    ],
-    extra: `listener 0 ${sock}\nallow_anonymous true\n`,
+    listeners: [...CLIENT_LISTENERS],
+    extra: unixListener(sock),
   });
 });
 after(async () => { await m.stop(); });

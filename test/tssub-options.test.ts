@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
+import { CLIENT_LISTENERS, startMosquitto, unixListener, type Mosquitto } from './helpers/mosquitto.ts';
 import { isolatedHome, runBin, spawnBin } from './helpers/run-bin.ts';
 import { mosqPub, requireMosquittoClients } from './helpers/mosq-clients.ts';
 
@@ -19,14 +19,8 @@ const fresh = (): string => `opt/t${++n}`;
 before(async () => {
   requireMosquittoClients();
   m = await startMosquitto({
-    listeners: [
-      { name: 'tcp', kind: 'tcp' },
-      { name: 'auth', kind: 'tcp', auth: { passwords: { alice: 's3cret' } } },
-      { name: 'tls', kind: 'tls' },
-      { name: 'mtls', kind: 'tls', requireClientCert: true },
-      { name: 'wrong', kind: 'tls', cert: 'wronghost' },
-    ],
-    extra: `listener 0 ${sock}\nallow_anonymous true\n`,
+    listeners: [...CLIENT_LISTENERS, { name: 'wrong', kind: 'tls', cert: 'wronghost' }],
+    extra: unixListener(sock),
   });
 });
 after(async () => { await m.stop(); });

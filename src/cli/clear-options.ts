@@ -1,7 +1,7 @@
 // tsclear's option table: every shared connection/TLS/auth option, -t/-T/-L as mosquitto_sub has
 // them, and tsclear's own (dry run, confirmation, match, snapshot quiet time, JSON). The parser,
 // --help and the checks below all read this one table.
-import { COMMON_OPTIONS, propertyOption, topicOption, urlOption } from './common-options.ts';
+import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, propertyOption, topicOption, urlOption } from './common-options.ts';
 import { UsageError } from './errors.ts';
 import { intIn, OptionTable, seconds, type OptionSpec, type Store } from './option-spec.ts';
 import { checkTopicFilter } from '../protocol/topic.ts';
@@ -49,7 +49,7 @@ export const CLEAR_OPTIONS: OptionSpec[] = [
 ];
 
 export const CLEAR_TABLE = new OptionTable(CLEAR_OPTIONS, [
-  { set: 'id', message: (a, b) => `${a} and ${b} cannot be used together (-i sets the client id, -I a prefix for it).` },
+  ID_RULE,
   { set: 'verify', message: (a, b) => `${a} and ${b} cannot be used together.` },
 ]);
 
@@ -59,7 +59,7 @@ export const CLEAR_SYNOPSIS = [
   '[--quiet-time seconds] [-q qos] [--json] [-v] [--verify | --no-verify]',
   '[-c] [-k keepalive] [-x session-expiry] [-A bind_address] [--nodelay] [-i id] [-I id_prefix]',
   '[-d] [--quiet] [-M max_inflight] [-V protocol_version]',
-  '[{--cafile file | --capath dir | --tls-use-os-certs} [--cert file --key file] [--insecure] ...]',
+  TLS_SYNOPSIS,
 ];
 
 export const CLEAR_FOOTER = `What it does:

@@ -2,7 +2,7 @@
 // defined once. Each binary adds its own table (see pub/options.ts) and builds -t, -L and -D with the
 // builders below, because their topic rules and allowed -D commands differ.
 import { UsageError } from './errors.ts';
-import { intIn, qos, seconds, type OptionSpec, type Store } from './option-spec.ts';
+import { intIn, qos, seconds, type ExclusiveRule, type OptionSpec, type Store } from './option-spec.ts';
 import { parseBrokerUrl } from './url.ts';
 import { takeProperty, type PropCommand } from './properties.ts';
 import { checkTopicFilter, checkTopicName } from '../protocol/topic.ts';
@@ -86,6 +86,15 @@ export const COMMON_OPTIONS: OptionSpec[] = [
 ];
 
 /** -t for publishing (one topic name, no wildcards) or subscribing (repeatable filters). */
+/** -i and -I together: the same refusal in every tool */
+export const ID_RULE: ExclusiveRule = { set: 'id', message: (a, b) => `${a} and ${b} cannot be used together (-i sets the client id, -I a prefix for it).` };
+
+/** the synopsis line of the TLS options, the same in every tool */
+export const TLS_SYNOPSIS = '[{--cafile file | --capath dir | --tls-use-os-certs} [--cert file --key file] [--insecure] ...]';
+
+/** the synopsis line of the Last Will options (tspub and tssub) */
+export const WILL_SYNOPSIS = '[--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]';
+
 export function topicOption(mode: 'name' | 'filter', help: string): OptionSpec {
   return {
     key: 'topic', names: ['-t', '--topic'], kind: 'value', arg: 'topic', group: 'message', help,

@@ -1,5 +1,5 @@
 // tssub's option table: the shared options plus mosquitto_sub's own, plus ours (--json, --snapshot).
-import { COMMON_OPTIONS, propertyOption, topicOption, urlOption } from './common-options.ts';
+import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from './common-options.ts';
 import { UsageError } from './errors.ts';
 import { intIn, OptionTable, type OptionSpec } from './option-spec.ts';
 import { checkTopicFilter } from '../protocol/topic.ts';
@@ -43,7 +43,7 @@ export const SUB_OPTIONS: OptionSpec[] = [
 ];
 
 export const SUB_TABLE = new OptionTable(SUB_OPTIONS, [
-  { set: 'id', message: (a, b) => `${a} and ${b} cannot be used together (-i sets the client id, -I a prefix for it).` },
+  ID_RULE,
 ]);
 
 export const SUB_SYNOPSIS = [
@@ -51,7 +51,7 @@ export const SUB_SYNOPSIS = [
   '[-c] [-k keepalive] [-q qos] [-x session-expiry] [-C count] [-E] [-R] [--retained-only [--snapshot]]',
   '[--remove-retained] [-T filter_out ...] [-U topic ...] [-F format | --json] [-W seconds]',
   '[-A bind_address] [--nodelay] [-S] [-i id] [-I id_prefix] [-d] [-N] [--quiet] [-v] [--pretty]',
-  '[--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]',
-  '[{--cafile file | --capath dir | --tls-use-os-certs} [--cert file --key file] [--insecure] ...]',
+  WILL_SYNOPSIS,
+  TLS_SYNOPSIS,
   '[-D command name value] [--retry-connect] [--no-reconnect]',
 ];

@@ -35,6 +35,17 @@ export type ListenerSpec =
   /** TLS-PSK: identity -> hex key (psk_file), with an identity hint */
   | { name: string; kind: 'psk'; keys: Record<string, string>; hint?: string; auth?: Auth };
 
+/** the listeners the black-box tests of tspub and tssub share: plain, password file, TLS, TLS with client certificates */
+export const CLIENT_LISTENERS: readonly ListenerSpec[] = [
+  { name: 'tcp', kind: 'tcp' },
+  { name: 'auth', kind: 'tcp', auth: { passwords: { alice: 's3cret' } } },
+  { name: 'tls', kind: 'tls' },
+  { name: 'mtls', kind: 'tls', requireClientCert: true },
+];
+
+/** config lines for an anonymous Unix socket listener at path (for MosquittoOptions.extra) */
+export const unixListener = (path: string): string => `listener 0 ${path}\nallow_anonymous true\n`;
+
 export interface MosquittoOptions {
   listeners?: ListenerSpec[];
   persistence?: boolean;

@@ -1,6 +1,6 @@
 // tspub's option table: the shared options plus mosquitto_pub's own, plus ours (line formats,
 // --changes-only). Help text, parser and completions read this one table.
-import { COMMON_OPTIONS, propertyOption, topicOption, urlOption } from '../common-options.ts';
+import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../common-options.ts';
 import { UsageError } from '../errors.ts';
 import { intIn, OptionTable, seconds, type OptionSpec } from '../option-spec.ts';
 
@@ -33,7 +33,7 @@ export const PUB_OPTIONS: OptionSpec[] = [
 
 export const PUB_TABLE = new OptionTable(PUB_OPTIONS, [
   { set: 'message', message: (a, b) => `Only one type of message can be sent at once: ${a} and ${b} given (use one of -m, -f, -s, -l, -n).` },
-  { set: 'id', message: (a, b) => `${a} and ${b} cannot be used together (-i sets the client id, -I a prefix for it).` },
+  ID_RULE,
 ]);
 
 export const PUB_SYNOPSIS = [
@@ -41,7 +41,7 @@ export const PUB_SYNOPSIS = [
   '{-f file | -l | -n | -m message | -s}',
   '[-c] [-k keepalive] [-q qos] [-r] [--repeat N] [--repeat-delay time] [-x session-expiry]',
   '[-A bind_address] [--nodelay] [-S] [-i id] [-I id_prefix] [-d] [--quiet] [-M max_inflight]',
-  '[--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]',
-  '[{--cafile file | --capath dir | --tls-use-os-certs} [--cert file --key file] [--insecure] ...]',
+  WILL_SYNOPSIS,
+  TLS_SYNOPSIS,
   '[-D command name value] [--line-format raw|json|tab] [--changes-only] [--no-reconnect]',
 ];
