@@ -64,3 +64,18 @@ test('-c -i -q 2: exactly once across a broker restart under a running tssub', a
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.out, lines(200, 240));
 });
+
+test('-d: the re-subscribe after a broker restart prints its own "Subscribed" line, then messages flow again', async () => {
+  const sub = spawnBin('tssub', ['-h', m.host, '-p', String(m.port), '-t', 'again/x', '-q', '1', '-d', '--reconnect-delay', '0.1', '-C', '1']);
+  await sub.waitForStdout('Subscribed (mid: 1): 1\n');
+  await m.restart();
+  await sub.waitForStdout('Subscribed (mid: 2): 1\n');
+  const r1 = await mosqPub(['-h', m.host, '-p', String(m.port), '-t', 'again/x', '-q', '1', '-m', 'after']);
+  assert.equal(r1.code, 0, r1.stderr);
+  const r = await sub.exited();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Connection lost \(.*\); reconnecting\./);
+  const subscribed = r.out.split('\n').filter((l) => l.startsWith('Subscribed'));
+  assert.deepEqual(subscribed, ['Subscribed (mid: 1): 1', 'Subscribed (mid: 2): 1']);
+  assert.match(r.out, /\nafter\n/);
+});

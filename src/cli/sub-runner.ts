@@ -70,6 +70,7 @@ export class Subscriber {
     client.on('close', (err) => { if (err && this.running && !this.finishing) { io.error(err.message); this.finish(EXIT.FAILURE); } });
     client.on('offline', (err) => { if (!this.lost) io.notice(`Connection lost (${err.message}); reconnecting.`); this.lost = true; });
     client.on('connect', () => { this.lost = false; });
+    client.on('resubscribed', (mid, codes, filters) => { if (this.processing) this.onSubscribed(mid, codes, filters); });
     // -W counts from the start, connecting included (a broker that is down with --retry-connect)
     if (plan.timeoutMs > 0) {
       this.timers.push(setTimeout(() => { io.notice('Timed out'); this.stop(EXIT.TIMEOUT); }, plan.timeoutMs));
@@ -117,7 +118,7 @@ export class Subscriber {
 
   /** After connect(): subscribe and run until a stop condition; resolves with the exit code. */
   async run(): Promise<number> {
-    const { client, plan, io } = this;
+    const { client, plan } = this;
     this.running = true;
     const subs: Subscription[] = plan.filters.map((topic) => (plan.v5
       ? { topic, qos: plan.qos, retainAsPublished: plan.retainAsPublished }
@@ -130,23 +131,31 @@ export class Subscriber {
       if (this.finishing) return this.done;
       throw err;
     }
+    if (!this.onSubscribed(mid, codes, plan.filters)) return this.done;
+    if (plan.unsubscribe.length > 0) await client.unsubscribe(plan.unsubscribe, plan.unsubscribeProperties).catch(() => undefined);
+    if (plan.exitAfterSub) this.stop(EXIT.OK);
+    else if (plan.snapshot) this.armSnapshot();
+    return this.done;
+  }
+
+  /**
+   * A SUBACK, the first or one replayed after a reconnect (mosquitto_sub's subscribe callback runs
+   * for both): -d line, a line per refused filter, the end when every filter was refused.
+   */
+  private onSubscribed(mid: number, codes: number[], filters: string[]): boolean {
+    const io = this.io;
     io.debug?.(`Subscribed (mid: ${mid}): ${codes.join(', ')}`);
     let denied = 0;
     codes.forEach((rc, i) => {
       if (isFailure(rc)) {
         denied++;
-        io.error(`subscription to '${plan.filters[i]}' refused: ${rc === 0x80 ? 'refused by the broker' : reasonText(rc)} (0x${rc.toString(16).padStart(2, '0')}).`);
+        io.error(`subscription to '${filters[i]}' refused: ${rc === 0x80 ? 'refused by the broker' : reasonText(rc)} (0x${rc.toString(16).padStart(2, '0')}).`);
       }
     });
-    if (denied === codes.length) {
-      io.error('All subscription requests were denied.');
-      this.stop(EXIT.FAILURE);
-      return this.done;
-    }
-    if (plan.unsubscribe.length > 0) await client.unsubscribe(plan.unsubscribe, plan.unsubscribeProperties).catch(() => undefined);
-    if (plan.exitAfterSub) this.stop(EXIT.OK);
-    else if (plan.snapshot) this.armSnapshot();
-    return this.done;
+    if (denied < codes.length) return true;
+    io.error('All subscription requests were denied.');
+    this.stop(EXIT.FAILURE);
+    return false;
   }
 
   private armSnapshot(): void {

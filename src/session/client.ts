@@ -19,6 +19,8 @@ export interface ClientEvents {
   offline: [err: Error];
   /** about to try attempt N after delayMs */
   reconnecting: [attempt: number, delayMs: number];
+  /** the SUBACK of a subscription replayed after a reconnect: its packet id, reason codes and filters */
+  resubscribed: [messageId: number, codes: number[], filters: string[]];
   /** write() may be called again after it returned false */
   drain: [];
   /** final: no more reconnects; err unset after a clean end() */
@@ -77,7 +79,11 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
     this.onProgress();
     this.emit('connect', info);
     // re-subscribe after a reconnect, as mosquitto_sub does in its connect callback
-    for (const call of this.subscriptions) void this.sendSubscribe(conn, call).catch(() => undefined);
+    for (const call of this.subscriptions) {
+      let mid = 0;
+      this.sendSubscribe(conn, call, (id) => { mid = id; })
+        .then((codes) => this.emit('resubscribed', mid, codes, call.subs.map((x) => x.topic)), () => undefined);
+    }
     return info;
   }
 
