@@ -62,7 +62,7 @@ test('TLS errors name the cause', async () => {
   await roundTrip(tls(broker.ports.wronghost!, { cafile: certs.ca, insecure: true }, 'localhost'));
 
   const expired = await rejection(connected(opts(tls(broker.ports.expired!, { cafile: certs.ca }))));
-  assert.equal(expired.message, "TLS: the broker's certificate has expired (CERT_HAS_EXPIRED)");
+  assert.equal(expired.message, "TLS: the broker's certificate has expired on 2020-01-02 00:00:00 UTC (CERT_HAS_EXPIRED): renew it on the broker, or check this machine's clock");
 
   const missingFile = await rejection(connected(opts(tls(broker.ports.tls!, { cafile: '/nonexistent/ca.pem' }))));
   assert.equal(missingFile.message, "cannot read --cafile '/nonexistent/ca.pem': no such file");

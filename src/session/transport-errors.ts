@@ -4,7 +4,7 @@ import { TransportError } from './errors.ts';
 interface NodeErr extends Error {
   code?: string;
   reason?: string;
-  cert?: { subjectaltname?: string; valid_to?: string; subject?: { CN?: string } };
+  cert?: { subjectaltname?: string; valid_from?: string; valid_to?: string; subject?: { CN?: string } };
   host?: string;
 }
 
@@ -29,8 +29,10 @@ export function describeTransportError(err: unknown, target: string, host: strin
         const names = (e.cert?.subjectaltname ?? '').split(/,\s*/).filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, ''));
         return `TLS: certificate for '${host}' has names [${names.join(', ')}]; connect to one of them, or use --insecure to skip the host name check`;
       }
-      case 'CERT_HAS_EXPIRED': return `TLS: the broker's certificate has expired (CERT_HAS_EXPIRED)`;
-      case 'CERT_NOT_YET_VALID': return `TLS: the broker's certificate is not valid yet`;
+      case 'CERT_HAS_EXPIRED':
+        return `TLS: the broker's certificate has expired${certDate(' on', e.cert?.valid_to)} (CERT_HAS_EXPIRED): renew it on the broker, or check this machine's clock`;
+      case 'CERT_NOT_YET_VALID':
+        return `TLS: the broker's certificate is not valid yet${certDate(' before', e.cert?.valid_from)} (CERT_NOT_YET_VALID): check this machine's clock`;
       case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY': case 'UNABLE_TO_GET_ISSUER_CERT':
       case 'SELF_SIGNED_CERT_IN_CHAIN': case 'DEPTH_ZERO_SELF_SIGNED_CERT':
         return `TLS: the broker's certificate is not signed by a trusted CA (${code}); give its CA with --cafile or --capath`;
@@ -49,4 +51,10 @@ export function describeTransportError(err: unknown, target: string, host: strin
     }
   })();
   return new TransportError(msg, code || undefined, { cause: err });
+}
+
+/** " on 2020-01-02 00:00:00 UTC" from OpenSSL's "Jan  2 00:00:00 2020 GMT"; empty when unknown */
+function certDate(prefix: string, openssl: string | undefined): string {
+  const t = openssl ? Date.parse(openssl) : NaN;
+  return Number.isNaN(t) ? '' : `${prefix} ${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

@@ -30,10 +30,12 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
   }
   let socket: net.Socket;
   let ready: string;
+  let tlsOpts: ConnectionOptions | undefined;
   if (t.kind === 'tls') {
     // node:tls and its crypto load only when used: a plain-TCP one-shot does not pay for them
     const [tls, { tlsConnectOptions }] = await Promise.all([import('node:tls'), import('./tls-options.ts')]);
     const opts = tlsConnectOptions(t.tls, host);
+    tlsOpts = opts;
     try {
       // tls.connect hands localAddress/noDelay on to net.connect (absent from its typings)
       socket = tls.connect(tunnel
@@ -60,12 +62,31 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
         reject(new TransportError(`TLS-PSK: ${target} refused the handshake (${code}): check --psk and --psk-identity against the listener's psk_file`, code, { cause: err }));
         return;
       }
+      if (t.kind === 'tls' && !tunnel && (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')) {
+        // Node drops the certificate before it reports the failure: read its dates over a second,
+        // unverified handshake that sends nothing, so the message can say when it expired
+        void peekCertificate(tlsOpts!, t.host, t.port, Math.min(2000, Math.max(1, deadline - Date.now())))
+          .then((cert) => reject(describeTransportError(Object.assign(err, { cert }), target, host, true)));
+        return;
+      }
       reject(describeTransportError(err, target, host, t.kind === 'tls'));
     };
     socket.once('error', onError);
     socket.once(ready, () => { socket.off('error', onError); resolve(socket); });
   });
   return withTimeout(opened, Math.max(1, deadline - Date.now()), target, () => socket.destroy(), timeoutMs);
+}
+
+/** The server's certificate (undefined when it cannot be had within ms), from a handshake that checks nothing and sends no data. */
+async function peekCertificate(opts: ConnectionOptions, host: string, port: number, ms: number): Promise<object | undefined> {
+  const tls = await import('node:tls');
+  return new Promise((resolve) => {
+    const s = tls.connect({ ...opts, host, port, rejectUnauthorized: false });
+    const done = (cert?: object): void => { clearTimeout(timer); s.destroy(); resolve(cert); };
+    const timer = setTimeout(() => done(), ms);
+    s.once('secureConnect', () => done(s.getPeerCertificate()));
+    s.once('error', () => done());
+  });
 }
 
 /** `ms` left of the `totalMs` the caller gave (the message names the whole) */
