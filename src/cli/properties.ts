@@ -90,7 +90,9 @@ export function takeProperty(allowed: readonly PropCommand[]) {
     }
     if (info.type === 'pair') {
       if (i + 3 >= words.length) throw new UsageError(`${opt} argument given but not enough arguments specified (${opt} ${command} user-property key value).`);
-      return [{ command: command as PropCommand, name, field: info.field, value: [words[i + 2]!, words[i + 3]!] }, 4];
+      const pair: [string, string] = [words[i + 2]!, words[i + 3]!];
+      for (const part of pair) if (Buffer.byteLength(part) > 65535) throw new UsageError(`${opt}: value too long for property ${name} (max 65535 bytes).`);
+      return [{ command: command as PropCommand, name, field: info.field, value: pair }, 4];
     }
     const raw = words[i + 2]!;
     return [{ command: command as PropCommand, name, field: info.field, value: convert(info, name, raw, opt) }, 3];
@@ -100,10 +102,9 @@ export function takeProperty(allowed: readonly PropCommand[]) {
 function convert(info: PropInfo, name: string, raw: string, opt: string): PropertyArg['value'] {
   switch (info.type) {
     case 'string':
-      return raw;
     case 'binary':
       if (Buffer.byteLength(raw) > 65535) throw new UsageError(`${opt}: value too long for property ${name} (max 65535 bytes).`);
-      return Buffer.from(raw);
+      return info.type === 'string' ? raw : Buffer.from(raw);
     default: {
       if (!/^\d+$/.test(raw.trim())) throw new UsageError(`${opt}: property ${name} needs a number, not '${raw}'.`);
       const n = Number(raw.trim());

@@ -121,6 +121,11 @@ function transport(store: Store): TransportOptions {
   return tls ? { kind: 'tls', ...base, tls } : { kind: 'tcp', ...base };
 }
 
+/** MQTT strings and binary fields carry a 2-byte length [MQTT-1.5.3]: refuse what cannot be sent, naming the option */
+function fitsField(value: string | undefined, option: string, what: string): void {
+  if (value !== undefined && Buffer.byteLength(value) > 65535) throw new UsageError(`${option}: ${what} is longer than 65535 bytes.`);
+}
+
 function will(store: Store, version: ProtocolVersion, props: PropertySets): WillOptions | undefined {
   if (store.willTopic === undefined) {
     if (store.willPayload !== undefined) throw new UsageError('Will payload given, but no will topic given (--will-topic).');
@@ -128,6 +133,7 @@ function will(store: Store, version: ProtocolVersion, props: PropertySets): Will
     if (props.will) throw new UsageError('-D will ... given, but no will topic given (--will-topic).');
     return undefined;
   }
+  fitsField(store.willPayload as string | undefined, '--will-payload', 'the Last Will payload');
   const w: WillOptions = {
     topic: store.willTopic as string,
     payload: Buffer.from((store.willPayload as string | undefined) ?? ''),
@@ -153,6 +159,7 @@ export function buildSession(store: Store, ctx: BuildContext): BuiltSession {
   let clientId = store.clientId as string | undefined;
   const prefix = store.idPrefix as string | undefined;
   if (prefix !== undefined) clientId = `${prefix}${ctx.pid}`;
+  fitsField(clientId, prefix !== undefined ? '-I' : '-i', 'the client id');
   const connectProperties: ConnectProperties = { ...(properties.connect as ConnectProperties | undefined) };
   if (version === 5) {
     let expiry = store.sessionExpiry as number | undefined;
@@ -172,6 +179,8 @@ export function buildSession(store: Store, ctx: BuildContext): BuiltSession {
   }
   const username = store.username as string | undefined;
   const password = ctx.password;
+  fitsField(username, '-u', 'the username');
+  fitsField(password, '-P', 'the password');
   if (password !== undefined && username === undefined && version !== 5) {
     throw new UsageError('A password needs a username (-u) on MQTT 3.1/3.1.1.');
   }
