@@ -5,6 +5,7 @@ import type { TLSSocket, ConnectionOptions } from 'node:tls';
 import type { TransportOptions } from './types.ts';
 import { TimeoutError, TransportError } from './errors.ts';
 import { describeTransportError } from './transport-errors.ts';
+import { localhostAddresses } from './localhost.ts';
 
 export function transportTarget(t: TransportOptions): { target: string; host: string } {
   switch (t.kind) {
@@ -14,7 +15,8 @@ export function transportTarget(t: TransportOptions): { target: string; host: st
   }
 }
 
-export async function openTransport(t: TransportOptions, timeoutMs: number): Promise<Duplex> {
+/** hostsFile: where "localhost" is looked up first (tests point it elsewhere) */
+export async function openTransport(t: TransportOptions, timeoutMs: number, hostsFile = '/etc/hosts'): Promise<Duplex> {
   const { target, host } = transportTarget(t);
   if (t.kind === 'ws' || t.kind === 'wss') {
     const { openWebSocket } = await import('./transport-ws.ts');
@@ -28,6 +30,28 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
     tunnel = await openSocks(t.proxy, t.host, t.port, timeoutMs, t);
     if (t.kind === 'tcp') return tunnel;
   }
+  // "localhost" (mosquitto's default host) from /etc/hosts: Node's first DNS lookup costs ~5 ms of
+  // a one-shot's start (resolver set-up, thread pool, its IPv6 regex); no entry: the normal lookup
+  const addresses = (t.kind === 'tcp' || t.kind === 'tls') && !tunnel ? localhostAddresses(t.host, hostsFile) : [];
+  if (addresses.length === 0) return openSocket(t, undefined, tunnel, deadline, timeoutMs);
+  let lastErr: unknown;
+  for (const address of addresses) {
+    try {
+      return await openSocket(t, address, undefined, deadline, timeoutMs);
+    } catch (err) {
+      // as getaddrinfo's callers do: the next address when this one cannot be reached
+      if (!(err instanceof TransportError) || !NEXT_ADDRESS.has(err.code ?? '')) throw err;
+      lastErr = err;
+    }
+  }
+  throw lastErr;
+}
+
+const NEXT_ADDRESS = new Set(['ECONNREFUSED', 'EADDRNOTAVAIL', 'ENETUNREACH', 'EHOSTUNREACH', 'EAFNOSUPPORT']);
+
+/** One socket to t (at `address` instead of t's host name when given; over `tunnel` when given). */
+async function openSocket(t: TransportOptions, address: string | undefined, tunnel: net.Socket | undefined, deadline: number, timeoutMs: number): Promise<Duplex> {
+  const { target, host } = transportTarget(t);
   let socket: net.Socket;
   let ready: string;
   let tlsOpts: ConnectionOptions | undefined;
@@ -40,14 +64,14 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
       // tls.connect hands localAddress/noDelay on to net.connect (absent from its typings)
       socket = tls.connect(tunnel
         ? { ...opts, socket: tunnel }
-        : { ...opts, host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as ConnectionOptions) as TLSSocket;
+        : { ...opts, host: address ?? t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as ConnectionOptions) as TLSSocket;
     } catch (err) {
       tunnel?.destroy();
       throw describeTransportError(err, target, host); // bad key, wrong passphrase, bad cipher list
     }
     ready = 'secureConnect';
   } else if (t.kind === 'tcp') {
-    socket = net.connect({ host: t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay });
+    socket = net.connect({ host: address ?? t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay });
     ready = 'connect';
   } else {
     socket = net.connect({ path: (t as { path: string }).path });
@@ -65,7 +89,7 @@ export async function openTransport(t: TransportOptions, timeoutMs: number): Pro
       if (t.kind === 'tls' && !tunnel && (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')) {
         // Node drops the certificate before it reports the failure: read its dates over a second,
         // unverified handshake that sends nothing, so the message can say when it expired
-        void peekCertificate(tlsOpts!, t.host, t.port, Math.min(2000, Math.max(1, deadline - Date.now())))
+        void peekCertificate(tlsOpts!, address ?? t.host, t.port, Math.min(2000, Math.max(1, deadline - Date.now())))
           .then((cert) => reject(describeTransportError(Object.assign(err, { cert }), target, host, true)));
         return;
       }
