@@ -4,7 +4,7 @@
 // One option per line: the option, one space, and the rest of the line as its value (spaces kept);
 // a line starting with '#' is a comment; empty lines are skipped; trailing CR/LF removed.
 // Ours, beyond mosquitto: a -D line is split on spaces (mosquitto cannot read one at all).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWords, type OptionTable, type Store } from './option-spec.ts';
 
@@ -45,6 +45,9 @@ export function splitConfig(text: string, table: OptionTable): ConfigLine[] {
 export function loadConfigFile(tool: string, mosquittoTool: string | undefined, table: OptionTable, store: Store,
   env: NodeJS.ProcessEnv): string | undefined {
   for (const path of configPaths(tool, mosquittoTool, env)) {
+    // the usual case is no file at all: existsSync answers it without building an ENOENT error
+    // (the first one costs ~0.7 ms of start-up)
+    if (!existsSync(path)) continue;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
