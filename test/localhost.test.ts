@@ -49,6 +49,13 @@ test('openTransport tries each address of localhost until one accepts, and names
     assert.equal(await accepted, '127.0.0.1');
     (sock as net.Socket).destroy();
 
+    // -A 127.0.0.1 skips ::1 (a bind address reaches only its own family)
+    const v6first = hostsFile('v6-first', `::1 localhost\n127.0.0.1 localhost\n`);
+    const bound = new Promise<string>((r) => server.once('connection', (s) => r(s.remoteAddress!)));
+    const sock2 = await openTransport({ kind: 'tcp', host: 'localhost', port, bindAddress: '127.0.0.1' }, 2000, v6first);
+    assert.equal(await bound, '127.0.0.1');
+    (sock2 as net.Socket).destroy();
+
     const none = hostsFile('refusing-all', '127.0.0.2 localhost\n');
     const err = await openTransport({ kind: 'tcp', host: 'localhost', port }, 2000, none).then(() => assert.fail('connected'), (e: unknown) => e);
     assert.ok(err instanceof TransportError);

@@ -193,3 +193,9 @@ test('nothing listening: one clear line, exit 1 (and --no-reconnect changes noth
     fb = await startFakeBroker((c) => { acceptConnect(c); autoAck(c); });
   }
 });
+
+test('-A of the other address family: one line naming -A and the family, exit 1', async () => {
+  const r = await runBin('tspub', ['-h', '127.0.0.1', '-p', String(fb.port), '-A', '::1', '-t', 'a', '-m', 'x']);
+  assert.equal(r.stderr, `Error: cannot bind the local address (-A) for 127.0.0.1:${fb.port}: it is not of the broker address's family (IPv4/IPv6)\n`);
+  assert.equal(r.code, 1);
+});

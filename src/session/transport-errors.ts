@@ -23,6 +23,9 @@ export function describeTransportError(err: unknown, target: string, host: strin
       case 'EHOSTUNREACH': case 'ENETUNREACH': return `no route to ${target} (${code})`;
       case 'ECONNRESET': return `connection to ${target} was reset by the peer`;
       case 'EADDRNOTAVAIL': return `cannot bind the local address (-A): ${e.message}`;
+      case 'EINVAL':
+        if ((e as { syscall?: string }).syscall === 'bind') return `cannot bind the local address (-A) for ${target}: it is not of the broker address's family (IPv4/IPv6)`;
+        return `cannot connect to ${target}: ${e.message}`;
       case 'ENOENT': return `no Unix socket at ${target}`;
       case 'EACCES': return `permission denied opening ${target}`;
       case 'ERR_TLS_CERT_ALTNAME_INVALID': {

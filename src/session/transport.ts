@@ -32,7 +32,10 @@ export async function openTransport(t: TransportOptions, timeoutMs: number, host
   }
   // "localhost" (mosquitto's default host) from /etc/hosts: Node's first DNS lookup costs ~5 ms of
   // a one-shot's start (resolver set-up, thread pool, its IPv6 regex); no entry: the normal lookup
-  const addresses = (t.kind === 'tcp' || t.kind === 'tls') && !tunnel ? localhostAddresses(t.host, hostsFile) : [];
+  let addresses = (t.kind === 'tcp' || t.kind === 'tls') && !tunnel ? localhostAddresses(t.host, hostsFile) : [];
+  // a bind address (-A) can only reach addresses of its own family
+  const bind = t.kind === 'tcp' || t.kind === 'tls' ? t.bindAddress : undefined;
+  if (bind) addresses = addresses.filter((a) => a.includes(':') === bind.includes(':'));
   if (addresses.length === 0) return openSocket(t, undefined, tunnel, deadline, timeoutMs);
   let lastErr: unknown;
   for (const address of addresses) {
