@@ -79,3 +79,20 @@ test('-d: the re-subscribe after a broker restart prints its own "Subscribed" li
   assert.deepEqual(subscribed, ['Subscribed (mid: 1): 1', 'Subscribed (mid: 2): 1']);
   assert.match(r.out, /\nafter\n/);
 });
+
+test('two tssub with one client id drop each other: after repeated quick drops the notice names the id', async () => {
+  const args = ['-h', m.host, '-p', String(m.port), '-t', 'dup/x', '-i', 'dup-id', '--reconnect-delay', '0.05', '--reconnect-max-delay', '0.1'];
+  const a = spawnBin('tssub', args);
+  await m.waitForLog(/SUBACK to dup-id/);
+  const b = spawnBin('tssub', args);
+  const hint = "Another client may be connected with the id 'dup-id' (the broker drops the older one).";
+  await a.waitForStderr(hint, 10_000);
+  a.kill('SIGINT');
+  b.kill('SIGINT');
+  const [ra, rb] = await Promise.all([a.exited(), b.exited()]);
+  for (const r of [ra, rb]) {
+    for (const line of r.stderr.split('\n').filter(Boolean)) assert.match(line, /^Connection lost \(.+\); reconnecting\.( Another client may be connected with the id 'dup-id' \(the broker drops the older one\)\.)?$/);
+  }
+  // the first drop of a connection that lasted has no hint
+  assert.ok(!ra.stderr.split('\n')[0]!.includes('Another client'), ra.stderr);
+});

@@ -10,6 +10,7 @@ import { isFailure, reasonText } from '../protocol/reason-codes.ts';
 import { topicMatches } from '../protocol/topic.ts';
 import { OutBuffer, type Printer } from './format/index.ts';
 import { EXIT } from './exit-codes.ts';
+import { reportOutages } from './outage-notice.ts';
 
 export interface SubPlan {
   filters: string[];
@@ -60,7 +61,6 @@ export class Subscriber {
   private lastRetained = 0;
   private paused = false;
 
-  private lost = false;
   /** run() has started: a failed first connect() is reported by the caller, not here */
   private running = false;
 
@@ -68,8 +68,7 @@ export class Subscriber {
   constructor(private readonly client: Client, private readonly plan: SubPlan, private readonly io: SubIo) {
     client.on('message', this.onMessage);
     client.on('close', (err) => { if (err && this.running && !this.finishing) { io.error(err.message); this.finish(EXIT.FAILURE); } });
-    client.on('offline', (err) => { if (!this.lost) io.notice(`Connection lost (${err.message}); reconnecting.`); this.lost = true; });
-    client.on('connect', () => { this.lost = false; });
+    reportOutages(client, io.notice);
     client.on('resubscribed', (mid, codes, filters) => { if (this.processing) this.onSubscribed(mid, codes, filters); });
     // -W counts from the start, connecting included (a broker that is down with --retry-connect)
     if (plan.timeoutMs > 0) {

@@ -14,6 +14,7 @@ import { applySrv } from '../cli/srv.ts';
 import { limitYoungGeneration } from '../cli/memory.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { errorLine } from '../cli/run.ts';
+import { reportOutages } from '../cli/outage-notice.ts';
 import type { PublishProperties } from '../session/types.ts';
 
 const PAGE: HelpPage = {
@@ -59,6 +60,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   if (plan.mode === 'lines' || plan.repeat > 1000) await limitYoungGeneration();
   const [{ Client }, { Publisher }] = await session;
   const client = new Client(built.session, built.reconnect);
+  reportOutages(client, (text) => { if (!ctx.quiet) process.stderr.write(`${text}\n`); });
   await client.connect();
   const errors = { count: 0 };
   const publisher = new Publisher(client, plan, {
