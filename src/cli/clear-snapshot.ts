@@ -14,6 +14,7 @@ import type { InboundMessage, Subscription } from '../session/types.ts';
 import { ReasonCodeError } from '../session/errors.ts';
 import { isFailure, reasonText } from '../protocol/reason-codes.ts';
 import { topicMatches } from '../protocol/topic.ts';
+import { monotonicMs } from './clock.ts';
 
 export interface Found {
   topic: string;
@@ -68,7 +69,7 @@ export async function takeSnapshot(client: Client, opts: SnapshotOptions): Promi
       if (subacked && liveCount === filters.length) finish('live');
       return;
     }
-    lastActivity = performance.now();
+    lastActivity = monotonicMs();
     // an empty retained payload is a deletion, not a retained message (brokers do not send them)
     if (m.payload.length === 0) return;
     if (kept.has(m.topic) || excludedTopics.has(m.topic)) return;
@@ -85,7 +86,7 @@ export async function takeSnapshot(client: Client, opts: SnapshotOptions): Promi
   const onOffline = (err: Error): void => fail(new Error(`connection lost during the snapshot (${err.message}); nothing was cleared`));
   // timers run late while a burst is being parsed, so re-check the real gap instead of trusting one timeout
   const check = (): void => {
-    const idle = performance.now() - lastActivity;
+    const idle = monotonicMs() - lastActivity;
     if (idle >= quietMs) finish('quiet');
     else timer = setTimeout(check, quietMs - idle);
   };
@@ -101,7 +102,7 @@ export async function takeSnapshot(client: Client, opts: SnapshotOptions): Promi
     });
     // one SUBSCRIBE for all filters: a single SUBACK, so the quiet timer starts once for all of them
     subacked = true;
-    lastActivity = performance.now();
+    lastActivity = monotonicMs();
     if (liveCount === filters.length) finish('live');
     else timer = setTimeout(check, quietMs);
     const endedBy = await ended;

@@ -11,6 +11,7 @@ import { topicMatches } from '../protocol/topic.ts';
 import { OutBuffer, type Printer } from './format/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportOutages } from './outage-notice.ts';
+import { monotonicMs } from './clock.ts';
 
 export interface SubPlan {
   filters: string[];
@@ -107,7 +108,7 @@ export class Subscriber {
     if (plan.removeRetained && msg.retain) {
       this.client.write({ topic: msg.topic, payload: Buffer.alloc(0), qos: 1, retain: true });
     }
-    if (plan.snapshot && msg.retain) this.lastRetained = performance.now();
+    if (plan.snapshot && msg.retain) this.lastRetained = monotonicMs();
     if (plan.randomFilter < 10000 && Math.floor(Math.random() * 10000) >= plan.randomFilter) return;
     const printer = this.io.printer;
     printer.print(this.out, msg, printer.usesTime ? performance.timeOrigin + performance.now() : 0);
@@ -158,9 +159,9 @@ export class Subscriber {
   }
 
   private armSnapshot(): void {
-    this.lastRetained = performance.now();
+    this.lastRetained = monotonicMs();
     const check = (): void => {
-      const idle = performance.now() - this.lastRetained;
+      const idle = monotonicMs() - this.lastRetained;
       if (idle >= this.plan.snapshotQuietMs) this.stop(EXIT.OK);
       else this.snapshotTimer = setTimeout(check, this.plan.snapshotQuietMs - idle);
     };
