@@ -92,3 +92,21 @@ test('--random-filter 0: nothing printed, nothing counted; --retained-only stops
   assert.equal(Buffer.concat(b.out.chunks).toString(), 'r\n');
   assert.deepEqual(b.client.calls, ['subscribe', 'write', 'end']);
 });
+
+test('a re-subscribe after a reconnect: -d line, refused filters named, exit 1 when every filter is refused', async () => {
+  const client = new FakeClient();
+  const printer = createPrinter({ verbose: false, eol: true, pretty: false, json: false, warn: () => undefined });
+  const errors: string[] = [];
+  const debug: string[] = [];
+  const sub = new Subscriber(client as unknown as Client, plan({ filters: ['a/#', 'b/#'] }), {
+    stdout: new SlowOut(), printer, error: (t) => errors.push(t), notice: () => undefined, debug: (l) => debug.push(l),
+  });
+  const done = sub.run();
+  await tick();
+  client.emit('resubscribed', 5, [0, 0x87], ['a/#', 'b/#']);
+  assert.deepEqual(errors, ["subscription to 'b/#' refused: not authorized (0x87)."]);
+  client.emit('resubscribed', 6, [0x80, 0x80], ['a/#', 'b/#']);
+  assert.equal(await done, 1);
+  assert.deepEqual(debug, ['Subscribed (mid: 0): 0', 'Subscribed (mid: 5): 0, 135', 'Subscribed (mid: 6): 128, 128']);
+  assert.deepEqual(errors.slice(1), ["subscription to 'a/#' refused: refused by the broker (0x80).", "subscription to 'b/#' refused: refused by the broker (0x80).", 'All subscription requests were denied.']);
+});
