@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { binPath, runBin, spawnBin } from './helpers/run-bin.ts';
 import { mosqPub, requireMosquittoClients } from './helpers/mosq-clients.ts';
@@ -172,6 +173,30 @@ test('| head -1: exit 0 quietly with a clean DISCONNECT', async () => {
   assert.equal(out.split('\n')[0], 'first');
   assert.equal(err, '');
   await m.waitForLog(new RegExp(`Client ${p}-head disconnected\\.`), 5000, mark);
+});
+
+/** runs a tool with stdout on /dev/full (every write fails with ENOSPC); stderr and exit code */
+function toFullDisk(tool: string, args: string[]): Promise<{ code: number | null; err: string }> {
+  const full = openSync('/dev/full', 'w');
+  const child = spawn(process.execPath, [binPath(tool), ...args], { stdio: ['ignore', full, 'pipe'] });
+  closeSync(full);
+  let err = '';
+  child.stderr!.on('data', (d) => { err += d; });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, err })));
+}
+
+test('stdout on a full disk: one error line and exit 1 (output was lost), a clean DISCONNECT; tspub -d goes on with 0', async () => {
+  const p = prefix();
+  const mark = m.logMark();
+  await pub(['-t', `${p}/kept`, '-m', 'retained', '-r']);
+  const sub = await toFullDisk('tssub', [...conn(), '-t', `${p}/kept`, '-i', `${p}-full`, '-C', '1']);
+  assert.equal(sub.err, 'Error: cannot write to standard output: no space left on device (ENOSPC)\n');
+  assert.equal(sub.code, 1);
+  await m.waitForLog(new RegExp(`Client ${p}-full disconnected\\.`), 5000, mark);
+  // tspub's stdout carries only -d lines: the message is still published, the exit code unchanged
+  const pubd = await toFullDisk('tspub', [...conn(), '-t', `${p}/kept`, '-m', '', '-r', '-d']);
+  assert.equal(pubd.err, 'Error: cannot write to standard output: no space left on device (ENOSPC)\n');
+  assert.equal(pubd.code, 0);
 });
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

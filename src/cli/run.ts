@@ -37,19 +37,10 @@ export function errorLine(err: unknown, ctx: Pick<RunContext, 'noColor'>): strin
 
 export function run(main: Main, argv: string[] = process.argv.slice(2)): void {
   const ctx: RunContext = { quiet: false, debug: argv.includes('-d') || argv.includes('--debug'), noColor: argv.includes('--no-color') };
-  let epiped = false;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    if (epiped) return;
-    epiped = true;
-    if (ctx.epipe === 'continue') {
-      process.stdout.write = () => true;
-      return;
-    }
-    void Promise.resolve(ctx.onEpipe?.()).catch(() => undefined).finally(() => process.exit(EXIT.OK));
-  });
+  watchStdout(ctx);
   main(argv, ctx).then(
-    (code) => exitAfterFlush(typeof code === 'number' ? code : EXIT.OK),
+    // output lost to a failed stdout is a failure even when main finished first
+    (code) => exitAfterFlush(outputLost && (code ?? EXIT.OK) === EXIT.OK ? EXIT.FAILURE : (code ?? EXIT.OK)),
     (err: unknown) => {
       const usage = err instanceof UsageError;
       // mosquitto's --quiet hides runtime errors, never argument errors
@@ -62,4 +53,42 @@ export function run(main: Main, argv: string[] = process.argv.slice(2)): void {
       exitAfterFlush(exitCodeFor(err));
     },
   );
+}
+
+/**
+ * stdout that cannot be written: EPIPE (`| head -1`) ends quietly with 0, as mosquitto does; any
+ * other failure (a full disk: ENOSPC, a closed descriptor) is one error line and exit 1, since
+ * output was lost (mosquitto_sub exits 0 there). Files and /dev/full fail inside write() itself,
+ * pipes later through 'error': both come here. With ctx.epipe 'continue' (tspub's -d lines) the
+ * program goes on without output.
+ */
+let outputLost = false;
+
+function watchStdout(ctx: RunContext): void {
+  const out = process.stdout;
+  let failed = false;
+  const onFailure = (err: NodeJS.ErrnoException): void => {
+    if (failed) return;
+    failed = true;
+    out.write = () => true;
+    const epipe = err.code === 'EPIPE';
+    if (!epipe && !ctx.quiet) {
+      // "ENOSPC: no space left on device, write" -> "no space left on device (ENOSPC)"
+      const what = err.code ? `${err.message.replace(`${err.code}: `, '').replace(/, write$/, '')} (${err.code})` : err.message;
+      process.stderr.write(`${errorLine(new Error(`cannot write to standard output: ${what}`), ctx)}\n`);
+    }
+    if (ctx.epipe === 'continue') return;
+    outputLost = !epipe;
+    void Promise.resolve(ctx.onEpipe?.()).catch(() => undefined).finally(() => process.exit(epipe ? EXIT.OK : EXIT.FAILURE));
+  };
+  out.on('error', onFailure);
+  const write = out.write.bind(out) as (...args: unknown[]) => boolean;
+  out.write = ((...args: unknown[]): boolean => {
+    try {
+      return write(...args);
+    } catch (err) {
+      onFailure(err as NodeJS.ErrnoException);
+      return true;
+    }
+  }) as typeof out.write;
 }
