@@ -2,10 +2,11 @@
 // was attempted), with one exact `Error: ...` line on stderr and exit 1; and the exit codes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBin } from './helpers/run-bin.ts';
+import { binPath, runBin } from './helpers/run-bin.ts';
 import { startFakeBroker, acceptConnect, autoAck, type FakeBroker } from './helpers/fake-broker.ts';
 
 let fb: FakeBroker;
@@ -198,4 +199,19 @@ test('-A of the other address family: one line naming -A and the family, exit 1'
   const r = await runBin('tspub', ['-h', '127.0.0.1', '-p', String(fb.port), '-A', '::1', '-t', 'a', '-m', 'x']);
   assert.equal(r.stderr, `Error: cannot bind the local address (-A) for 127.0.0.1:${fb.port}: it is not of the broker address's family (IPv4/IPv6)\n`);
   assert.equal(r.code, 1);
+});
+
+test('stdin redirected from a directory: -l and -s say so before connecting (Node would read it as empty)', async () => {
+  for (const [opt, line] of [['-l', 'Error: -l: standard input is a directory, not lines to publish.'], ['-s', 'Error: -s: standard input is a directory, not a message.']]) {
+    const before = fb.connections.length;
+    const fd = openSync(dir, 'r');
+    const child = spawn(process.execPath, [binPath('tspub'), '-h', '127.0.0.1', '-p', String(fb.port), '-t', 'a', opt!], { stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    let err = '';
+    child.stderr!.on('data', (d) => { err += d; });
+    const code = await new Promise((r) => child.once('close', r));
+    assert.equal(err, `${line}\n`);
+    assert.equal(code, 1);
+    assert.equal(fb.connections.length, before, 'no connection may be attempted');
+  }
 });

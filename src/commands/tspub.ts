@@ -1,5 +1,5 @@
 // tspub: a drop-in mosquitto_pub. Wiring only: parse, plan, connect, publish, exit.
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { run, type RunContext } from '../cli/run.ts';
 import { parseOptions } from '../cli/parse-options.ts';
@@ -31,6 +31,14 @@ const PAGE: HelpPage = {
 `,
 };
 
+function stdinIsDirectory(): boolean {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false; // closed: Node gives an empty stream
+  }
+}
+
 async function main(argv: string[], ctx: RunContext): Promise<number> {
   // the session (net, mqtt-packet) loads while the arguments are parsed, and not at all for
   // --help, --version and argument errors
@@ -49,7 +57,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   const interactive = isatty(0) || isatty(2); // not process.stdin: it would set up a stream -m never reads
   const password = await resolvePassword(store, { env: process.env, prompt: interactive ? ttyPrompt : undefined });
   let built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
-  const plan = planPublish(store, built.properties.publish as PublishProperties | undefined, { readStdin: () => readFileSync(0) });
+  const plan = planPublish(store, built.properties.publish as PublishProperties | undefined, { readStdin: () => readFileSync(0), stdinIsDirectory });
   if (store.srv) {
     await applySrv(store, built.session.transport.kind === 'tls');
     built = buildSession(store, { tool: 'tspub', pid: process.pid, password });

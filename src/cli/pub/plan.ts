@@ -22,6 +22,8 @@ interface Common {
 export interface PlanIo {
   /** all of stdin (for -s); called only in that mode */
   readStdin(): Buffer;
+  /** `< dir`: Node reads a directory on stdin as empty, which would publish nothing and exit 0 */
+  stdinIsDirectory?(): boolean;
 }
 
 function readPayloadFile(path: string): Buffer {
@@ -54,6 +56,7 @@ export function planPublish(store: Store, publishProps: PublishProperties | unde
   if (store.changesOnly && !store.stdinLine) throw new UsageError('--changes-only needs -l (one message per stdin line).');
   if (store.stdinLine) {
     if (store.repeat !== undefined) throw new UsageError('--repeat works with -m, -f, -s or -n, not with -l.');
+    if (io.stdinIsDirectory?.()) throw new UsageError('-l: standard input is a directory, not lines to publish.');
     return { mode: 'lines', topic, format, changesOnly: store.changesOnly === true, common };
   }
   if (store.repeatDelay !== undefined && store.repeat === undefined) throw new UsageError('--repeat-delay needs --repeat N.');
@@ -67,6 +70,7 @@ export function planPublish(store: Store, publishProps: PublishProperties | unde
     payload = readPayloadFile(store.file as string);
     what = `-f '${store.file as string}'`;
   } else if (store.stdinFile) {
+    if (io.stdinIsDirectory?.()) throw new UsageError('-s: standard input is a directory, not a message.');
     payload = io.readStdin();
     what = '-s';
     if (payload.length > MQTT_MAX_PAYLOAD) throw new UsageError(`-s: stdin holds ${payload.length} bytes; an MQTT message holds at most ${MQTT_MAX_PAYLOAD}.`);
