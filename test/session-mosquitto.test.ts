@@ -69,6 +69,10 @@ test('TLS errors name the cause', async () => {
 
   const plainPort = await rejection(connected(opts(tls(broker.port, { cafile: certs.ca }))));
   assert.equal(plainPort.message, `TLS: 127.0.0.1:${broker.port} closed the connection during the TLS handshake: is it a TLS listener?`);
+
+  // the other way round: plain MQTT to a TLS listener, which hangs up on the CONNECT bytes
+  const tlsPort = await rejection(connected(opts(tcp(broker.ports.tls!))));
+  assert.equal(tlsPort.message, `127.0.0.1:${broker.ports.tls} closed the connection without answering CONNECT: is it an MQTT listener (a TLS listener needs --cafile, --capath or --tls-use-os-certs)?`);
 });
 
 test('a listener that requires a client certificate', async () => {

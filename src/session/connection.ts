@@ -93,6 +93,8 @@ export class Connection {
     socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
     socket.on('drain', () => { this.socketFull = false; this.pump(); this.host.onProgress(); });
     socket.on('error', (err) => {
+      // a reset instead of a CONNACK: mosquitto's TLS listener answers plain MQTT that way
+      if (this.state === 'connecting' && (err as NodeJS.ErrnoException).code === 'ECONNRESET') return this.fail(this.closedBeforeConnack());
       // TLS 1.3 reports a refused client certificate only after the handshake
       const { target, host } = transportTarget(this.opts.transport);
       this.fail(describeTransportError(err, target, host));
@@ -292,12 +294,20 @@ export class Connection {
     this.fail(new ConnectionClosedError('connection closed'));
   }
 
+  /** A peer that hangs up on CONNECT is mostly not an MQTT listener, or a TLS one spoken to in plain TCP. */
+  private closedBeforeConnack(): ConnectionClosedError {
+    const t = this.opts.transport;
+    const tlsHint = t.kind === 'tcp' ? ' (a TLS listener needs --cafile, --capath or --tls-use-os-certs)' : '';
+    return new ConnectionClosedError(`${transportTarget(t).target} closed the connection without answering CONNECT: is it an MQTT listener${tlsHint}?`);
+  }
+
   private closed(): void {
     if (this.state === 'closed') return;
     const clean = this.state === 'disconnecting' && !this.closeError;
+    const beforeConnack = this.state === 'connecting';
     this.state = 'closed';
     clearInterval(this.keepaliveTimer);
-    const err = clean ? undefined : (this.closeError ?? new ConnectionClosedError('the broker closed the connection'));
+    const err = clean ? undefined : (this.closeError ?? (beforeConnack ? this.closedBeforeConnack() : new ConnectionClosedError('the broker closed the connection')));
     this.connackWaiter?.reject(err ?? new ConnectionClosedError('connection closed before CONNACK'));
     this.connackWaiter = undefined;
     for (const w of this.pendingAcks.values()) w.reject(err ?? new ConnectionClosedError('connection closed'));
