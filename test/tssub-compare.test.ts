@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
-import { runBin } from './helpers/run-bin.ts';
-import { mosqPub, mosqSubRun, requireMosquittoClients } from './helpers/mosq-clients.ts';
+import { runBin, spawnBin } from './helpers/run-bin.ts';
+import { mosqPub, mosqSub, mosqSubRun, requireMosquittoClients } from './helpers/mosq-clients.ts';
 
 let m: Mosquitto;
 const COUNT = 8;
@@ -92,4 +92,22 @@ test('-R, -T, --retained-only print nothing / the same subset', async () => {
 
 test('time: day-level @codes and %.10I print what mosquitto_sub prints (same day)', async () => {
   await both(['-F', '@Y-@m-@d|@a @A @b @B @h|@z|@Z|@j|@y|@C|@e|@u|@w|@D|@F|@G|@g|@V|@U|@W|@@|%.10I|%-12.10I|']);
+});
+
+test('-d -q 1 -C 2: the same transcript as mosquitto_sub -d, each message after its PUBACK line', async () => {
+  const conn = ['-h', m.host, '-p', String(m.port)];
+  const args = ['-t', 'cmpd/x', '-q', '1', '-d', '-C', '2', '-W', '10'];
+  // mosquitto_sub's stdout is block-buffered in a pipe: its SUBACK shows in the broker's log only
+  const mark = m.logMark();
+  const mosq = mosqSub([...conn, ...args]);
+  const ours = spawnBin('tssub', [...conn, ...args]);
+  await ours.waitForStdout('Subscribed (mid: 1): 1\n');
+  await m.waitForLog(/Sending SUBACK[^]*Sending SUBACK/, 5000, mark);
+  const r = await mosqPub([...conn, '-t', 'cmpd/x', '-q', '1', '-l'], { stdin: 'one\ntwo\n' });
+  assert.equal(r.code, 0, r.stderr);
+  const [a, b] = await Promise.all([mosq.exited(), ours.exited()]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  assert.ok(a.out.includes("received PUBLISH (d0, q1, r0, m1, 'cmpd/x', ... (3 bytes))\nClient (null) sending PUBACK (m1, rc0)\none\n"), a.out);
+  assert.equal(b.out, a.out);
 });

@@ -2,7 +2,8 @@
 // (remembered by the Client and replayed after a reconnect), -U after it, then per message:
 // --retained-only / -R / -T / --remove-retained / --random-filter, print, count for -C.
 // Output is batched per socket chunk (one write, queued as a microtask: cheaper than nextTick per
-// chunk, ~7% of a live drain's user CPU), so `| grep` sees each line promptly; when stdout's buffer is full the socket is paused until 'drain' (back-pressure).
+// chunk, ~7% of a live drain's user CPU), so `| grep` sees each line promptly; when stdout's
+// buffer is full the socket is paused until 'drain' (back-pressure).
 import type { Writable } from 'node:stream';
 import type { Client } from '../session/client.ts';
 import type { InboundMessage, QoS, SubscribeProperties, Subscription, UserProperties } from '../session/types.ts';
@@ -112,8 +113,22 @@ export class Subscriber {
     if (plan.randomFilter < 10000 && Math.floor(Math.random() * 10000) >= plan.randomFilter) return;
     const printer = this.io.printer;
     printer.print(this.out, msg, printer.usesTime ? performance.timeOrigin + performance.now() : 0);
-    if (!this.flushQueued) { this.flushQueued = true; queueMicrotask(this.flush); }
+    this.queueFlush();
     if (plan.count > 0 && ++this.printed >= plan.count) this.stop(EXIT.OK);
+  };
+
+  /** one write per socket chunk: the flush runs once the chunk's packets are handled */
+  private queueFlush(): void {
+    if (!this.flushQueued) { this.flushQueued = true; queueMicrotask(this.flush); }
+  }
+
+  /**
+   * A -d line (the session's packet lines, "Subscribed ..."), in the same batch as the messages,
+   * so the order is mosquitto_sub's: received PUBLISH, sending PUBACK, the message.
+   */
+  readonly debugLine = (line: string): void => {
+    this.out.str(`${line}\n`);
+    this.queueFlush();
   };
 
   /** After connect(): subscribe and run until a stop condition; resolves with the exit code. */

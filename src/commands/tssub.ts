@@ -63,7 +63,8 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     await applySrv(store, built.session.transport.kind === 'tls');
     built = buildSession(store, { tool: 'tssub', pid: process.pid, password });
   }
-  if (store.debug) built.session.debug = (line) => process.stdout.write(`${line}\n`);
+  // -d lines share the subscriber's output batch (created below, called only once connecting)
+  if (store.debug) built.session.debug = (line) => sub.debugLine(line);
   const plan = buildSubPlan(store, built, filters);
   const client = new Client(built.session, built.reconnect);
   const sub = new Subscriber(client, plan, {
@@ -71,7 +72,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     printer,
     error: warn,
     notice: (text) => { if (!ctx.quiet) process.stderr.write(`${text}\n`); },
-    debug: store.debug ? (line) => process.stdout.write(`${line}\n`) : undefined,
+    debug: store.debug ? (line) => sub.debugLine(line) : undefined,
   });
   // Ctrl+C, SIGTERM and a closed pipe (`| head -1`) all end with a clean DISCONNECT and exit 0
   const stop = (): void => sub.stop(EXIT.OK);

@@ -43,18 +43,22 @@ function publish(c: InboundContext, p: IPublishPacket): void {
     properties: p.properties,
   };
   if (p.qos === 0) return c.host.onMessage(msg);
+  // acknowledged before delivery, as libmosquitto does: a caller that stops on this message
+  // (tssub -C) still sends its PUBACK/PUBREC before DISCONNECT, and -d lines come in mosquitto's order
   const id = p.messageId!;
   if (p.qos === 1) {
-    c.host.onMessage(msg);
     c.send({ cmd: 'puback', messageId: id });
+    c.host.onMessage(msg);
     return;
   }
-  // QoS 2: deliver on first receipt, remember the id until PUBREL so a DUP resend is not delivered twice
-  if (!c.host.qos2Received.has(id)) {
-    c.host.qos2Received.add(id);
-    c.host.onMessage(msg);
-  }
+  // QoS 2: deliver on first receipt, remember the id until PUBREL so a DUP resend is not delivered
+  // twice [MQTT-4.3.3, method A]. libmosquitto delivers on PUBREL instead (mosquitto_sub -d prints
+  // the message after "sending PUBCOMP"); delivering at once saves a round trip per message and
+  // holds no payload, with the same exactly-once.
+  const first = !c.host.qos2Received.has(id);
+  if (first) c.host.qos2Received.add(id);
   c.send({ cmd: 'pubrec', messageId: id });
+  if (first) c.host.onMessage(msg);
 }
 
 function pubrel(c: InboundContext, p: IPubrelPacket): void {

@@ -23,24 +23,26 @@ export async function openTransport(t: TransportOptions, timeoutMs: number, host
     return withTimeout(openWebSocket(t, host), timeoutMs, target);
   }
   const deadline = Date.now() + timeoutMs;
+  if (t.kind !== 'tcp' && t.kind !== 'tls') return openSocket(t, {}, deadline, timeoutMs); // a Unix socket
+  // built once, before any socket: a --capath is read once however many addresses are tried, and
+  // an unreadable file fails before a proxy tunnel is opened. tls-options loads only for TLS.
+  const tlsOpts = t.kind === 'tls' ? (await import('./tls-options.ts')).tlsConnectOptions(t.tls, host) : undefined;
   // through a SOCKS5 proxy: the TCP stream comes from the proxy, TLS (if any) runs inside it
-  let tunnel: net.Socket | undefined;
-  if ((t.kind === 'tcp' || t.kind === 'tls') && t.proxy) {
+  if (t.proxy) {
     const { openSocks } = await import('./transport-socks.ts');
-    tunnel = await openSocks(t.proxy, t.host, t.port, timeoutMs, t);
-    if (t.kind === 'tcp') return tunnel;
+    const tunnel = await openSocks(t.proxy, t.host, t.port, timeoutMs, t);
+    return t.kind === 'tcp' ? tunnel : openSocket(t, { tunnel, tlsOpts }, deadline, timeoutMs);
   }
   // "localhost" (mosquitto's default host) from /etc/hosts: Node's first DNS lookup costs ~5 ms of
-  // a one-shot's start (resolver set-up, thread pool, its IPv6 regex); no entry: the normal lookup
-  let addresses = (t.kind === 'tcp' || t.kind === 'tls') && !tunnel ? localhostAddresses(t.host, hostsFile) : [];
-  // a bind address (-A) can only reach addresses of its own family
-  const bind = t.kind === 'tcp' || t.kind === 'tls' ? t.bindAddress : undefined;
-  if (bind) addresses = addresses.filter((a) => a.includes(':') === bind.includes(':'));
-  if (addresses.length === 0) return openSocket(t, undefined, tunnel, deadline, timeoutMs);
+  // a one-shot's start (resolver set-up, thread pool, its IPv6 regex); no entry: the normal lookup.
+  // A bind address (-A) can only reach addresses of its own family.
+  const bind = t.bindAddress;
+  const addresses = localhostAddresses(t.host, hostsFile).filter((a) => !bind || a.includes(':') === bind.includes(':'));
+  if (addresses.length === 0) return openSocket(t, { tlsOpts }, deadline, timeoutMs);
   let lastErr: unknown;
   for (const address of addresses) {
     try {
-      return await openSocket(t, address, undefined, deadline, timeoutMs);
+      return await openSocket(t, { address, tlsOpts }, deadline, timeoutMs);
     } catch (err) {
       // as getaddrinfo's callers do: the next address when this one cannot be reached
       if (!(err instanceof TransportError) || !NEXT_ADDRESS.has(err.code ?? '')) throw err;
@@ -52,22 +54,29 @@ export async function openTransport(t: TransportOptions, timeoutMs: number, host
 
 const NEXT_ADDRESS = new Set(['ECONNREFUSED', 'EADDRNOTAVAIL', 'ENETUNREACH', 'EHOSTUNREACH', 'EAFNOSUPPORT']);
 
-/** One socket to t (at `address` instead of t's host name when given; over `tunnel` when given). */
-async function openSocket(t: TransportOptions, address: string | undefined, tunnel: net.Socket | undefined, deadline: number, timeoutMs: number): Promise<Duplex> {
+interface Via {
+  /** an address of t's host name, tried instead of the name */
+  address?: string;
+  /** the proxy's stream to the broker */
+  tunnel?: net.Socket;
+  /** node:tls options for a TLS transport */
+  tlsOpts?: ConnectionOptions;
+}
+
+/** One socket to t, directly, at one of its addresses or through a tunnel. */
+async function openSocket(t: TransportOptions, via: Via, deadline: number, timeoutMs: number): Promise<Duplex> {
   const { target, host } = transportTarget(t);
+  const { address, tunnel, tlsOpts } = via;
   let socket: net.Socket;
   let ready: string;
-  let tlsOpts: ConnectionOptions | undefined;
   if (t.kind === 'tls') {
     // node:tls and its crypto load only when used: a plain-TCP one-shot does not pay for them
-    const [tls, { tlsConnectOptions }] = await Promise.all([import('node:tls'), import('./tls-options.ts')]);
-    const opts = tlsConnectOptions(t.tls, host);
-    tlsOpts = opts;
+    const tls = await import('node:tls');
     try {
       // tls.connect hands localAddress/noDelay on to net.connect (absent from its typings)
       socket = tls.connect(tunnel
-        ? { ...opts, socket: tunnel }
-        : { ...opts, host: address ?? t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as ConnectionOptions) as TLSSocket;
+        ? { ...tlsOpts, socket: tunnel }
+        : { ...tlsOpts, host: address ?? t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay } as ConnectionOptions) as TLSSocket;
     } catch (err) {
       tunnel?.destroy();
       throw describeTransportError(err, target, host); // bad key, wrong passphrase, bad cipher list
@@ -123,6 +132,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, target: string, onTimeout?: (
       onTimeout?.();
       reject(new TimeoutError(`timed out after ${totalMs / 1000}s connecting to ${target}`));
     }, ms);
-    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e instanceof TransportError ? e : e); });
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
   });
 }
