@@ -174,7 +174,7 @@ test('-f larger than the broker maximum packet size is refused before sending', 
   writeFileSync(file, Buffer.alloc(1000, 0x61));
   try {
     const r = await runBin('tspub', ['-h', '127.0.0.1', '-p', String(fb2.port), '-t', 'big', '-f', file, '-V', '5']);
-    assert.equal(r.stderr, `Error: -f '${file}': the message is 1000 bytes; the broker accepts packets of at most 200 bytes.\n`);
+    assert.equal(r.stderr, `Error: -f '${file}': the message is 1009 bytes; the broker accepts packets of at most 200 bytes.\n`);
     assert.equal(r.code, 1);
     assert.equal(fb2.connections[0]!.received.filter((p) => p.cmd === 'publish').length, 0);
   } finally {

@@ -190,6 +190,8 @@ export function buildSession(store: Store, ctx: BuildContext): BuiltSession {
     clientId,
     keepalive: (store.keepalive as number | undefined) ?? 60,
     clean,
+    // -x 0 asks for no session at all: none is kept across reconnects either
+    keepSession: store.sessionExpiry !== 0,
     username,
     password: password === undefined ? undefined : Buffer.from(password),
     will: will(store, version, properties),

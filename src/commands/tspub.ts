@@ -57,7 +57,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   const interactive = isatty(0) || isatty(2); // not process.stdin: it would set up a stream -m never reads
   const password = await resolvePassword(store, { env: process.env, prompt: interactive ? ttyPrompt : undefined });
   let built = buildSession(store, { tool: 'tspub', pid: process.pid, password });
-  const plan = planPublish(store, built.properties.publish as PublishProperties | undefined, { readStdin: () => readFileSync(0), stdinIsDirectory });
+  const plan = planPublish(store, built.properties.publish as PublishProperties | undefined, built.session.protocolVersion, { readStdin: () => readFileSync(0), stdinIsDirectory });
   if (store.srv) {
     await applySrv(store, built.session.transport.kind === 'tls');
     built = buildSession(store, { tool: 'tspub', pid: process.pid, password });

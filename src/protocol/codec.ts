@@ -45,17 +45,49 @@ function encodeAck(first: number, messageId: number): Buffer {
   return buf;
 }
 
+/** The largest remaining length a fixed header can carry [MQTT-2.2.3]: 268,435,455 bytes. */
+export const MAX_REMAINING_LENGTH = 268_435_455;
+
+/** bytes of the remaining-length field for n */
+function varIntBytes(n: number): number {
+  let bytes = 1;
+  for (; n >= 128; n = Math.floor(n / 128)) bytes++;
+  return bytes;
+}
+
+/**
+ * Remaining length and whole size of a PUBLISH, without encoding its payload: what a sender checks
+ * against MQTT's limit and the broker's maximum packet size [MQTT-3.1.2-24]. Properties (rare, small)
+ * are measured by encoding the packet with an empty payload.
+ */
+export function publishSize(p: IPublishPacket, version: ProtocolVersion): { remaining: number; total: number } {
+  const payloadLen = typeof p.payload === 'string' ? Buffer.byteLength(p.payload) : p.payload.length;
+  let remaining: number;
+  if (version === 5 && p.properties) {
+    const head = mqtt.generate({ ...p, payload: Buffer.alloc(0), messageId: p.messageId ?? 1 }, { protocolVersion: version });
+    let lenBytes = 1;
+    while (head[lenBytes]! & 0x80) lenBytes++;
+    remaining = head.length - 1 - lenBytes + payloadLen;
+  } else {
+    remaining = 2 + Buffer.byteLength(p.topic) + ((p.qos ?? 0) > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + payloadLen;
+  }
+  return { remaining, total: 1 + varIntBytes(remaining) + remaining };
+}
+
 /**
  * PUBLISH without properties, the hot path of every pipe: one allocation, no intermediate
  * buffers (mqtt-packet writes 4-6 pieces and concatenates them) [MQTT-3.3.1, MQTT-3.3.2].
+ * Refuses what mqtt-packet refuses, with its words: a QoS 1/2 PUBLISH without a packet id
+ * [MQTT-2.2.1-2] and a remaining length over MQTT's limit.
  */
 function encodePublish(p: IPublishPacket, version: ProtocolVersion): Buffer {
   const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
   const topicLen = Buffer.byteLength(p.topic);
   const qos = p.qos ?? 0;
+  if (qos > 0 && typeof p.messageId !== 'number') throw new Error('Invalid messageId');
   const remaining = 2 + topicLen + (qos > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + payload.length;
-  let lenBytes = 1;
-  for (let n = remaining; n >= 128; n = Math.floor(n / 128)) lenBytes++;
+  if (remaining > MAX_REMAINING_LENGTH) throw new Error(`Invalid variable byte integer: ${remaining}`);
+  const lenBytes = varIntBytes(remaining);
   const buf = Buffer.allocUnsafe(1 + lenBytes + remaining);
   buf[0] = 0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0);
   let pos = 1;
@@ -70,7 +102,7 @@ function encodePublish(p: IPublishPacket, version: ProtocolVersion): Buffer {
   pos += 2;
   pos += buf.write(p.topic, pos, 'utf8');
   if (qos > 0) {
-    buf.writeUInt16BE(p.messageId ?? 0, pos);
+    buf.writeUInt16BE(p.messageId!, pos);
     pos += 2;
   }
   if (version === 5) buf[pos++] = 0; // property length 0

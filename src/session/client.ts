@@ -8,7 +8,7 @@ import type {
 import { Connection, type ConnectionHost } from './connection.ts';
 import { Outbox } from './outbox.ts';
 import { ConnectionClosedError, ConnectionRefusedError, MqttError } from './errors.ts';
-import { backoffDelay, isRetryable } from './reconnect-policy.ts';
+import { backoffDelay, isRetryable, RUN_SESSION_EXPIRY_S } from './reconnect-policy.ts';
 
 export interface ClientEvents {
   /** every inbound PUBLISH, after QoS handling (QoS 2 delivered exactly once) */
@@ -21,6 +21,8 @@ export interface ClientEvents {
   reconnecting: [attempt: number, delayMs: number];
   /** the SUBACK of a subscription replayed after a reconnect: its packet id, reason codes and filters */
   resubscribed: [messageId: number, codes: number[], filters: string[]];
+  /** the broker kept no session across the reconnect: this many unfinished QoS 1/2 messages went out again as new */
+  republished: [count: number];
   /** write() may be called again after it returned false */
   drain: [];
   /** final: no more reconnects; err unset after a clean end() */
@@ -46,9 +48,20 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   private paused = false;
   private idleWaiters: Array<() => void> = [];
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** what the next CONNECT asks for: after the first CONNACK, to resume the session it opened */
+  private connectOptions: SessionOptions;
+  /** MQTT 5 without a session of the caller's: one kept for this client's life (ended by end()) */
+  private readonly runSession: boolean;
 
   constructor(readonly options: SessionOptions, readonly policy: ReconnectPolicy) {
     super();
+    // QoS 2 stays exactly once across a reconnect only in a kept session: Clean Start on the first
+    // connect, an expiry that outlasts an outage, Clean Start 0 on reconnects [MQTT-3.1.2-4, -5]
+    this.runSession = policy.enabled && options.protocolVersion === 5 && options.clean
+      && options.connectProperties?.sessionExpiryInterval === undefined && options.keepSession !== false;
+    this.connectOptions = this.runSession
+      ? { ...options, connectProperties: { ...options.connectProperties, sessionExpiryInterval: RUN_SESSION_EXPIRY_S } }
+      : options;
   }
 
   /** First connection; rejects with ConnectionRefusedError | TransportError | TimeoutError. */
@@ -70,11 +83,17 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   }
 
   private async openConnection(): Promise<ConnackInfo> {
-    const conn = new Connection(this.options, this);
+    const conn = new Connection(this.connectOptions, this);
     this.conn = conn;
     const info = await conn.open();
+    const o = this.connectOptions;
+    if (o.clean && (o.connectProperties?.sessionExpiryInterval ?? 0) > 0 && info.clientId !== '') {
+      // reconnects resume this session, under the id the broker may have assigned [MQTT-3.2.2.3.7]
+      this.connectOptions = { ...o, clean: false, clientId: info.clientId };
+    }
     if (this.paused) conn.pause();
-    conn.resendInflight(info.sessionPresent);
+    const republished = conn.resendInflight(info.sessionPresent);
+    if (republished > 0) this.emit('republished', republished);
     conn.pump();
     this.onProgress();
     this.emit('connect', info);
@@ -183,7 +202,9 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
     if (this.finished) return;
     clearTimeout(this.reconnectTimer);
     const conn = this.conn;
-    if (conn && conn.state === 'connected') await conn.disconnect(opts?.reasonCode, opts?.properties);
+    // the session kept for this run ends with it, as a clean session would (unless -D disconnect says otherwise)
+    const properties = this.runSession ? { sessionExpiryInterval: 0, ...opts?.properties } : opts?.properties;
+    if (conn && conn.state === 'connected') await conn.disconnect(opts?.reasonCode, properties);
     this.finish(undefined);
   }
 

@@ -10,6 +10,7 @@ import { describeReceived, describeSent } from './debug-lines.ts';
 import { openTransport, transportTarget } from './transport.ts';
 import { describeTransportError } from './transport-errors.ts';
 import { buildConnect, connackInfo } from './connect-packet.ts';
+import { oversize, oversizeText } from './publish-size.ts';
 import { handlers } from './inbound.ts';
 
 export type ConnState = 'connecting' | 'connected' | 'disconnecting' | 'closed';
@@ -139,25 +140,26 @@ export class Connection {
     }
   }
 
-  /** After a reconnect into a present session: resend unacknowledged messages with DUP [MQTT-4.4.0-1]. */
-  resendInflight(sessionPresent: boolean): void {
+  /**
+   * After a reconnect: into a present session, resend unacknowledged messages with DUP and PUBRELs
+   * [MQTT-4.4.0-1]; into a new one, publish every unfinished message again as new (at least once).
+   * Returns how many were published again as new.
+   */
+  resendInflight(sessionPresent: boolean): number {
     const ob = this.host.outbox;
-    for (const e of [...ob.inflight.values()]) {
-      if (e.state === 'pubrel') {
-        if (sessionPresent) this.send({ cmd: 'pubrel', messageId: e.id });
-        else { ob.inflight.delete(e.id); e.cb?.(null); } // the broker had it (PUBREC); a new session forgot the id
-      } else {
-        this.sendPublish(e, sessionPresent);
-      }
+    const restarted = sessionPresent ? 0 : ob.restartFlights();
+    for (const e of ob.inflight.values()) {
+      if (e.state === 'pubrel') this.send({ cmd: 'pubrel', messageId: e.id });
+      else this.sendPublish(e, sessionPresent);
     }
+    return restarted;
   }
 
+  /** A message that cannot be sent (MQTT's limit, the broker's maximum) fails alone; the rest go on. */
   private tooLarge(e: Entry): boolean {
-    const max = this.maxPacketSize;
-    if (!max || e.msg.payload.length + Buffer.byteLength(e.msg.topic) + 16 < max) return false;
-    const size = encode(this.publishPacket(e, false), this.version).length;
-    if (size <= max) return false;
-    e.cb?.(new MqttError(`message for '${e.msg.topic}' is ${size} bytes; the broker accepts packets of at most ${max} bytes`));
+    const o = oversize(e.msg, this.version, this.maxPacketSize, this.aliasesOut !== undefined);
+    if (!o) return false;
+    e.cb?.(new MqttError(`message for '${e.msg.topic}' ${oversizeText(o)}`));
     return true;
   }
 

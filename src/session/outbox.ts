@@ -57,6 +57,16 @@ export class Outbox {
     throw new Error('no free packet identifier');
   }
 
+  /**
+   * The broker answered with no session: the ids it had acknowledged mean nothing to it now, and a
+   * QoS 2 message it had PUBREC'd but not seen released is gone (mosquitto passes one on only at
+   * PUBREL). Every in-flight message goes out again as a new PUBLISH, in its order. Returns how many.
+   */
+  restartFlights(): number {
+    for (const e of this.inflight.values()) e.state = 'publish';
+    return this.inflight.size;
+  }
+
   /** Fail everything (the client gave up). */
   failAll(err: Error): void {
     const entries = [...this.inflight.values(), ...this.queue.slice(this.head)];

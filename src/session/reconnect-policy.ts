@@ -10,6 +10,13 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = {
   maxDelayMs: 10_000,
 };
 
+/**
+ * MQTT 5 session expiry for a tool's own session (no -c, no -x): long enough to outlast a broker
+ * restart or a network outage, short enough that a killed tool's session does not linger. The tool
+ * ends it at exit (expiry 0 in DISCONNECT); a longer outage falls back to republishing (at least once).
+ */
+export const RUN_SESSION_EXPIRY_S = 600;
+
 /** Exponential backoff with +-20% jitter, so a fleet of clients does not reconnect in step. */
 export function backoffDelay(p: ReconnectPolicy, attempt: number): number {
   const base = Math.min(p.maxDelayMs, p.initialDelayMs * 2 ** Math.min(attempt - 1, 20));

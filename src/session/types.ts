@@ -81,6 +81,9 @@ export interface SessionOptions {
   keepalive: number;
   /** clean session (v3) / clean start (v5) */
   clean: boolean;
+  /** MQTT 5, clean, no session expiry asked: keep a session for the client's life so QoS 2 stays
+   *  exactly once across reconnects (default true; false: the caller asked for none, e.g. -x 0) */
+  keepSession?: boolean;
   username?: string;
   password?: Buffer;
   will?: WillOptions;

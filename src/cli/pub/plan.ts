@@ -1,13 +1,15 @@
 // tspub's cross-field rules (one place), checked before connecting: what to send, to which topic,
 // how often. -f and -s are read here, so an unreadable file is an argument error, as in mosquitto.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import type { Store } from '../option-spec.ts';
-import type { PublishProperties, QoS } from '../../session/types.ts';
+import type { ProtocolVersion, PublishProperties, QoS } from '../../session/types.ts';
+import { oversize } from '../../session/publish-size.ts';
+import { MAX_REMAINING_LENGTH } from '../../protocol/codec.ts';
 import type { LineFormat } from './options.ts';
 
-/** MQTT's largest payload: the remaining length limit (mosquitto's MQTT_MAX_PAYLOAD). */
-export const MQTT_MAX_PAYLOAD = 268_435_455;
+/** mosquitto_pub's words when the PUBLISH would not fit MQTT's remaining-length limit */
+const TOO_LARGE = 'Message payload is too large.';
 
 export type PubPlan =
   | { mode: 'single'; topic: string; payload: Buffer; what: string; repeat: number; repeatDelayMs: number; templated: boolean; common: Common }
@@ -29,17 +31,19 @@ export interface PlanIo {
 function readPayloadFile(path: string): Buffer {
   let buf: Buffer;
   try {
+    // a file that cannot fit is refused before it is read into memory
+    if (statSync(path).size > MAX_REMAINING_LENGTH) throw new UsageError(TOO_LARGE);
     buf = readFileSync(path);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
     throw new UsageError(`-f: cannot read '${path}': ${why}.`);
   }
-  if (buf.length > MQTT_MAX_PAYLOAD) throw new UsageError(`-f: '${path}' is ${buf.length} bytes; an MQTT message holds at most ${MQTT_MAX_PAYLOAD}.`);
   return buf;
 }
 
-export function planPublish(store: Store, publishProps: PublishProperties | undefined, io: PlanIo): PubPlan {
+export function planPublish(store: Store, publishProps: PublishProperties | undefined, version: ProtocolVersion, io: PlanIo): PubPlan {
   const format = (store.lineFormat as LineFormat | undefined) ?? 'raw';
   const topic = store.topic as string | undefined;
   const modes = ['message', 'file', 'stdinFile', 'stdinLine', 'nullMessage'].filter((k) => store[k] !== undefined);
@@ -65,7 +69,6 @@ export function planPublish(store: Store, publishProps: PublishProperties | unde
   if (store.message !== undefined) {
     payload = Buffer.from(store.message as string);
     what = '-m';
-    if (payload.length > MQTT_MAX_PAYLOAD) throw new UsageError(`-m: message is longer than ${MQTT_MAX_PAYLOAD} bytes.`);
   } else if (store.file !== undefined) {
     payload = readPayloadFile(store.file as string);
     what = `-f '${store.file as string}'`;
@@ -73,11 +76,12 @@ export function planPublish(store: Store, publishProps: PublishProperties | unde
     if (io.stdinIsDirectory?.()) throw new UsageError('-s: standard input is a directory, not a message.');
     payload = io.readStdin();
     what = '-s';
-    if (payload.length > MQTT_MAX_PAYLOAD) throw new UsageError(`-s: stdin holds ${payload.length} bytes; an MQTT message holds at most ${MQTT_MAX_PAYLOAD}.`);
   } else {
     payload = Buffer.alloc(0);
     what = '-n';
   }
+  // the whole packet counts (topic, packet id, properties), not the payload alone [MQTT-2.2.3]
+  if (oversize({ topic: topic!, payload, ...common }, version, undefined)) throw new UsageError(TOO_LARGE);
   return {
     mode: 'single', topic: topic!, payload, what,
     repeat: (store.repeat as number | undefined) ?? 1,

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Client } from '../../session/client.ts';
 import { ReasonCodeError } from '../../session/errors.ts';
+import { oversize, oversizeText } from '../../session/publish-size.ts';
 import type { OutboundMessage, WriteCallback } from '../../session/types.ts';
 import { LineReader } from '../stdin-lines.ts';
 import { ChangeFilter, lineParser } from './line-format.ts';
@@ -57,6 +58,12 @@ export class Publisher {
     });
   }
 
+  /** the message's size against MQTT's limit and the broker's maximum, checked by the caller to name it */
+  private tooLarge(msg: OutboundMessage): string | undefined {
+    const o = oversize(msg, this.io.v5 ? 5 : 4, this.client.maxPacketSize, this.io.v5);
+    return o && `the message ${oversizeText(o)}`;
+  }
+
   async run(): Promise<PublishResult> {
     if (this.plan.mode === 'single') await this.single(this.plan);
     else await this.lines(this.plan);
@@ -65,15 +72,15 @@ export class Publisher {
   }
 
   private async single(p: Extract<PubPlan, { mode: 'single' }>): Promise<void> {
-    const max = this.client.maxPacketSize;
-    if (max !== undefined && p.payload.length + Buffer.byteLength(p.topic) + 7 > max) {
+    const msg: OutboundMessage = { topic: p.topic, payload: p.payload, ...p.common };
+    const large = this.tooLarge(msg);
+    if (large) {
       this.failed++;
-      this.fatal = new Error(`${p.what}: the message is ${p.payload.length} bytes; the broker accepts packets of at most ${max} bytes.`);
+      this.fatal = new Error(`${p.what}: ${large}.`);
       this.io.error(this.fatal.message);
       return;
     }
     const template = p.templated ? compileTemplate(p.payload) : undefined;
-    const msg: OutboundMessage = { topic: p.topic, payload: p.payload, ...p.common };
     for (let n = 1; n <= p.repeat && !this.fatal; n++) {
       const m = template ? { ...msg, payload: template.render(n) } : msg;
       const ok = this.client.write(m, this.done);
@@ -106,6 +113,13 @@ export class Publisher {
           return true;
         }
         if (changes && changes.isRepeat(msg)) return true;
+        // refused here rather than by the connection, so that the error names the line; the rest go on
+        const large = this.tooLarge(msg);
+        if (large) {
+          this.failed++;
+          this.io.error(`stdin line ${reader.lineCount}: ${large}.`);
+          return true;
+        }
         return client.write(msg, this.done);
       };
       const finish = (): void => {

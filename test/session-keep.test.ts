@@ -1,0 +1,103 @@
+// QoS 1/2 across a reconnect: MQTT 5 keeps a session for the client's life (Clean Start on the first
+// connect, an expiry, Clean Start 0 under the same id on reconnects, expiry 0 at the end); where the
+// broker answers with no session, every unfinished message is published again as new.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFakeBroker, acceptConnect, autoAck, type FakeConn } from './helpers/fake-broker.ts';
+import { opts, tcp, FAST_RECONNECT } from './session-helpers.ts';
+import { Client } from '../src/session/client.ts';
+import { RUN_SESSION_EXPIRY_S } from '../src/session/reconnect-policy.ts';
+import type { IConnectPacket, IPublishPacket, Packet } from '../src/protocol/codec.ts';
+
+/** First connection: PUBREC the QoS 2 message, never PUBCOMP, then drop. Later ones: answer everything. */
+async function brokerDroppingAfterPubrec(opts: { sessionPresent: boolean; assignedId?: string }) {
+  let n = 0;
+  return startFakeBroker(async (c: FakeConn) => {
+    n++;
+    if (n === 1) {
+      acceptConnect(c, c.version === 5 && opts.assignedId ? { properties: { assignedClientIdentifier: opts.assignedId } } : {});
+      const p = await c.next('publish') as IPublishPacket;
+      c.send({ cmd: 'pubrec', messageId: p.messageId! });
+      await c.next('pubrel');
+      c.close();
+      return;
+    }
+    acceptConnect(c, { sessionPresent: opts.sessionPresent });
+    autoAck(c);
+  });
+}
+
+const packets = (c: FakeConn, cmd: string): Packet[] => c.received.filter((p) => p.cmd === cmd);
+
+test('MQTT 5 without -c: a session is kept across the reconnect and ended at the end, so QoS 2 stays exactly once', async () => {
+  const fb = await brokerDroppingAfterPubrec({ sessionPresent: true, assignedId: 'auto-1' });
+  const c = new Client(opts(tcp(fb.port), { protocolVersion: 5 }), FAST_RECONNECT);
+  await c.connect();
+  const republished: number[] = [];
+  c.on('republished', (n) => republished.push(n));
+  await c.publish({ topic: 'k/2', payload: Buffer.from('once'), qos: 2, retain: false });
+  await c.end();
+  const [first, second] = fb.connections;
+  const c1 = first!.connect as IConnectPacket;
+  const c2 = second!.connect as IConnectPacket;
+  assert.deepEqual([c1.clean, c1.clientId, c1.properties?.sessionExpiryInterval], [true, '', RUN_SESSION_EXPIRY_S]);
+  assert.deepEqual([c2.clean, c2.clientId, c2.properties?.sessionExpiryInterval], [false, 'auto-1', RUN_SESSION_EXPIRY_S]);
+  // into the kept session only the PUBREL goes again: the message itself is not published twice
+  assert.equal(packets(second!, 'publish').length, 0);
+  assert.deepEqual(packets(second!, 'pubrel').map((p) => (p as { messageId: number }).messageId), [1]);
+  assert.deepEqual(republished, []);
+  const disconnect = packets(second!, 'disconnect')[0] as { properties?: { sessionExpiryInterval?: number } };
+  assert.equal(disconnect.properties?.sessionExpiryInterval, 0);
+  assert.equal(fb.connections.length, 2);
+  await fb.stop();
+});
+
+test('no session on the broker after the reconnect (MQTT 3.1.1, clean): the PUBREC\'d QoS 2 message is published again as new', async () => {
+  const fb = await brokerDroppingAfterPubrec({ sessionPresent: false });
+  const c = new Client(opts(tcp(fb.port), { protocolVersion: 4 }), FAST_RECONNECT);
+  await c.connect();
+  const republished: number[] = [];
+  c.on('republished', (n) => republished.push(n));
+  await c.publish({ topic: 'k/2', payload: Buffer.from('again'), qos: 2, retain: false });
+  await c.end();
+  const second = fb.connections[1]!;
+  assert.equal((second.connect as IConnectPacket).clean, true);
+  const again = packets(second, 'publish') as IPublishPacket[];
+  assert.deepEqual(again.map((p) => [p.topic, p.payload.toString(), p.qos, p.dup]), [['k/2', 'again', 2, false]]);
+  assert.equal(packets(second, 'pubrel').length, 1);
+  assert.deepEqual(republished, [1]);
+  await fb.stop();
+});
+
+test('MQTT 5 with a broker that lost the session: republished as new too', async () => {
+  const fb = await brokerDroppingAfterPubrec({ sessionPresent: false, assignedId: 'auto-2' });
+  const c = new Client(opts(tcp(fb.port), { protocolVersion: 5 }), FAST_RECONNECT);
+  await c.connect();
+  const republished: number[] = [];
+  c.on('republished', (n) => republished.push(n));
+  await c.publish({ topic: 'k/2', payload: Buffer.from('lost'), qos: 2, retain: false });
+  await c.end();
+  assert.equal((packets(fb.connections[1]!, 'publish') as IPublishPacket[]).length, 1);
+  assert.deepEqual(republished, [1]);
+  await fb.stop();
+});
+
+test('keepSession false (-x 0), -x N and --no-reconnect: no session of ours', async () => {
+  const fb = await startFakeBroker((c) => { acceptConnect(c); autoAck(c); });
+  const cases: Array<[Partial<Parameters<typeof opts>[1]>, boolean, number | undefined]> = [
+    [{ protocolVersion: 5, keepSession: false }, true, undefined],
+    [{ protocolVersion: 5, connectProperties: { sessionExpiryInterval: 30 } }, true, 30],
+    [{ protocolVersion: 5 }, false, undefined],
+  ];
+  for (const [more, reconnect, expiry] of cases) {
+    const c = new Client(opts(tcp(fb.port), more), reconnect ? FAST_RECONNECT : { ...FAST_RECONNECT, enabled: false });
+    await c.connect();
+    await c.end();
+    const conn = fb.connections.at(-1)!;
+    assert.equal((conn.connect as IConnectPacket).properties?.sessionExpiryInterval, expiry);
+    await conn.closed;
+    const d = packets(conn, 'disconnect')[0] as { properties?: { sessionExpiryInterval?: number } };
+    assert.equal(d.properties?.sessionExpiryInterval, undefined);
+  }
+  await fb.stop();
+});
