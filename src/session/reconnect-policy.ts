@@ -17,10 +17,14 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = {
  */
 export const RUN_SESSION_EXPIRY_S = 600;
 
+/** the longest a Node timer waits (2^31-1 ms); a longer delay fires at once */
+const MAX_TIMER_MS = 0x7fffffff;
+
 /** Exponential backoff with +-20% jitter, so a fleet of clients does not reconnect in step. */
 export function backoffDelay(p: ReconnectPolicy, attempt: number): number {
   const base = Math.min(p.maxDelayMs, p.initialDelayMs * 2 ** Math.min(attempt - 1, 20));
-  return Math.round(base * (0.8 + Math.random() * 0.4));
+  // the jitter must not push a delay near the top of --reconnect-max-delay's range past a timer's
+  return Math.min(MAX_TIMER_MS, Math.round(base * (0.8 + Math.random() * 0.4)));
 }
 
 /** CONNACK codes that may go away by themselves: server unavailable (v3: 3; v5: 0x88 0x89 0x9f). */

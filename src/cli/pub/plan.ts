@@ -5,6 +5,7 @@ import { UsageError } from '../errors.ts';
 import type { Store } from '../option-spec.ts';
 import type { ProtocolVersion, PublishProperties, QoS } from '../../session/types.ts';
 import { oversize } from '../../session/publish-size.ts';
+import { fsErrorText } from '../../session/fs-error-text.ts';
 import { MAX_REMAINING_LENGTH } from '../../protocol/codec.ts';
 import type { LineFormat } from './options.ts';
 
@@ -36,9 +37,7 @@ function readPayloadFile(path: string): Buffer {
     buf = readFileSync(path);
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new UsageError(`-f: cannot read '${path}': ${why}.`);
+    throw new UsageError(`-f: cannot read '${path}': ${fsErrorText(err)}.`);
   }
   return buf;
 }
