@@ -65,3 +65,13 @@ test('-l: a line over MQTT\'s limit is named, the others are delivered, exit 1 (
   assert.equal(r.code, 1);
   assert.equal(r.got, 'a\nc\n');
 });
+
+test('MQTT 3.1.1 cannot learn the broker\'s maximum: a broker that hangs up on each resend is given up on after 5 connections, exit 1', async () => {
+  const r = await linesThrough(['-V', '311', '-q', '1', '--reconnect-delay', '0.05', '--reconnect-max-delay', '0.1'],
+    Buffer.from(`a\n${'x'.repeat(300)}\nc\n`), 'size/v3', 1);
+  const lines = r.stderr.split('\n');
+  assert.equal(lines.filter((l) => l.startsWith('Connection lost')).length, 4, r.stderr);
+  assert.equal(lines.at(-2), "Error: the broker closed the connection 5 times in a row without acknowledging the message resent first (topic 'size/v3'): does it refuse it (too large for it, not allowed)?");
+  assert.equal(r.code, 1);
+  assert.equal(r.got, 'a\n');
+});

@@ -29,6 +29,9 @@ export interface ClientEvents {
   close: [err?: Error];
 }
 
+/** connections lost in a row with the same oldest message unacknowledged before the client gives up */
+const STUCK_CONNECTIONS = 5;
+
 /** queued (not yet sent) messages above which write() asks the caller to wait for 'drain' */
 const HIGH_WATER = 1000;
 
@@ -52,6 +55,10 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   private connectOptions: SessionOptions;
   /** MQTT 5 without a session of the caller's: one kept for this client's life (ended by end()) */
   private readonly runSession: boolean;
+  /** the oldest unacknowledged message when the last connection was lost, and how many
+   *  connections in a row were lost with that same message unacknowledged */
+  private oldestAtLoss: object | undefined;
+  private lostWithoutProgress = 0;
 
   constructor(readonly options: SessionOptions, readonly policy: ReconnectPolicy) {
     super();
@@ -240,6 +247,15 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
     if (err === undefined) return; // our own clean DISCONNECT
     if (!this.policy.enabled || !isRetryable(err) || (this.ending && this.outbox.size === 0)) {
       this.finish(err);
+      return;
+    }
+    // a broker that hangs up on a message it will not take (over its size limit, say, which MQTT
+    // 3.1.1 cannot announce) would have it resent forever: give up after a few such connections
+    const oldest = this.outbox.oldestInflight();
+    this.lostWithoutProgress = oldest !== undefined && oldest === this.oldestAtLoss ? this.lostWithoutProgress + 1 : 1;
+    this.oldestAtLoss = oldest;
+    if (this.lostWithoutProgress >= STUCK_CONNECTIONS) {
+      this.finish(new MqttError(`the broker closed the connection ${STUCK_CONNECTIONS} times in a row without acknowledging the message resent first (topic '${this.outbox.oldestTopic()}'): does it refuse it (too large for it, not allowed)?`));
       return;
     }
     this.emit('offline', err);

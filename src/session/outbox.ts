@@ -67,7 +67,16 @@ export class Outbox {
     return this.inflight.size;
   }
 
-  /** Fail everything (the client gave up). */
+  /** the in-flight message sent first, still unacknowledged (undefined when none) */
+  oldestInflight(): Entry | undefined {
+    return this.inflight.values().next().value;
+  }
+
+  oldestTopic(): string {
+    return this.oldestInflight()?.msg.topic ?? '';
+  }
+
+    /** Fail everything (the client gave up). */
   failAll(err: Error): void {
     const entries = [...this.inflight.values(), ...this.queue.slice(this.head)];
     this.inflight.clear();
