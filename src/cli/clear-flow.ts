@@ -1,11 +1,11 @@
 // tsclear from a connected client to an exit code: snapshot → (dry run | confirm) → clear →
 // (verify) → report. Printing and asking go through ClearIo so the flow stays testable.
 import type { Client } from '../session/client.ts';
-import type { ProtocolVersion } from '../session/types.ts';
+import type { ConnackInfo } from '../session/types.ts';
 import { UsageError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
 import type { ClearSettings } from './clear-options.ts';
-import { takeSnapshot } from './clear-snapshot.ts';
+import { ownSubscriptionId, takeSnapshot, type SnapshotOptions } from './clear-snapshot.ts';
 import { clearTopics, verifyCleared, type ClearResult } from './clear-runner.ts';
 import { dryRunLines, failureText, jsonReport, summaryLine, type SummaryInput } from './clear-report.ts';
 import { confirmQuestion } from './clear-confirm.ts';
@@ -24,12 +24,26 @@ export interface ClearIo {
   progress: boolean;
 }
 
+/**
+ * A present session (-c -i ID) has older subscriptions that deliver too: MQTT 5 marks our own
+ * subscription's messages with an identifier (unless the broker says it has none); MQTT 3.1.1
+ * cannot, so there only the quiet time ends the snapshot (see clear-snapshot.ts).
+ */
+function ownMessages(conn: Pick<ConnackInfo, 'protocolVersion' | 'sessionPresent' | 'properties'>): Pick<SnapshotOptions, 'liveEnds' | 'subscriptionId'> {
+  if (!conn.sessionPresent) return {};
+  if (conn.protocolVersion === 5 && conn.properties?.subscriptionIdentifiersAvailable !== false) return { subscriptionId: ownSubscriptionId() };
+  return { liveEnds: false };
+}
+
 /** failure lines printed before "... and N more" */
 const MAX_FAILURE_LINES = 20;
 
-export async function clearFlow(client: Client, s: ClearSettings, version: ProtocolVersion, io: ClearIo): Promise<number> {
+export async function clearFlow(client: Client, s: ClearSettings, conn: Pick<ConnackInfo, 'protocolVersion' | 'sessionPresent' | 'properties'>,
+  io: ClearIo): Promise<number> {
+  const version = conn.protocolVersion;
+  const own = ownMessages(conn);
   const progress = new ProgressLine({ enabled: io.progress && !s.json });
-  const snapshot = await takeSnapshot(client, { filters: s.filters, quietMs: s.quietMs, exclude: s.exclude, match: s.match, onFound: progress.found })
+  const snapshot = await takeSnapshot(client, { filters: s.filters, quietMs: s.quietMs, exclude: s.exclude, match: s.match, onFound: progress.found, ...own })
     .finally(() => progress.stop());
   const base: SummaryInput = { filters: s.filters, snapshot, quietMs: s.quietMs, dryRun: s.dryRun };
   const report = (result: ClearResult | undefined, verified: boolean): void => {
@@ -61,7 +75,7 @@ export async function clearFlow(client: Client, s: ClearSettings, version: Proto
   let result = await clearTopics(client, topics, s.qos, progress.cleared).finally(() => progress.stop());
   // MQTT 3.1.1 has no reason code in PUBACK and QoS 0 has no ack: only reading back tells
   const verify = s.verify ?? (version < 5 || s.qos === 0);
-  if (verify && result.cleared.length > 0) result = await verifyCleared(client, s.filters, s.quietMs, snapshot.found, result);
+  if (verify && result.cleared.length > 0) result = await verifyCleared(client, s.filters, s.quietMs, snapshot.found, result, own);
 
   report(result, verify);
   const { failed } = result;

@@ -5,7 +5,7 @@
 import type { Client } from '../session/client.ts';
 import type { QoS } from '../session/types.ts';
 import { ReasonCodeError } from '../session/errors.ts';
-import { takeSnapshot, type Found } from './clear-snapshot.ts';
+import { takeSnapshot, type Found, type SnapshotOptions } from './clear-snapshot.ts';
 
 export interface ClearFailure {
   topic: string;
@@ -63,11 +63,13 @@ export function clearTopics(client: Client, topics: readonly string[], qos: QoS,
 /**
  * Read the snapshot of `filters` again and move every cleared topic that is still retained with
  * the payload we found to the failures. A topic re-published with another payload meanwhile was
- * cleared; the new message is not ours to judge.
+ * cleared; the new message is not ours to judge. Only topics under the filters are read back
+ * (takeSnapshot drops the rest), and of those only the ones we cleared are judged.
+ * `own`: how a present session tells our subscription's messages (see clear-snapshot.ts).
  */
 export async function verifyCleared(client: Client, filters: string[], quietMs: number,
-  found: readonly Found[], result: ClearResult): Promise<ClearResult> {
-  const after = await takeSnapshot(client, { filters, quietMs });
+  found: readonly Found[], result: ClearResult, own: Pick<SnapshotOptions, 'liveEnds' | 'subscriptionId'> = {}): Promise<ClearResult> {
+  const after = await takeSnapshot(client, { filters, quietMs, ...own });
   const before = new Map(found.map((f) => [f.topic, f.payload]));
   const cleared = new Set(result.cleared);
   const failed = [...result.failed];

@@ -47,7 +47,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   if (store.srv) await applySrv(store, build(5).session.transport.kind === 'tls');
   const { client, info } = await connectForClear(build, settings.versionChosen);
   try {
-    const code = await clearFlow(client, settings, info.protocolVersion, {
+    const code = await clearFlow(client, settings, info, {
       out: (text) => process.stdout.write(text),
       note: (line) => process.stderr.write(`${line}\n`),
       error: (line) => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); },
