@@ -2,8 +2,9 @@
 // defined once. Each binary adds its own table (see pub/options.ts) and builds -t, -L and -D with the
 // builders below, because their topic rules and allowed -D commands differ.
 import { UsageError } from './errors.ts';
-import { intIn, qos, seconds, type ExclusiveRule, type OptionSpec, type Store } from './option-spec.ts';
+import { intIn, qos, seconds, SECONDS_RANGE, type ExclusiveRule, type OptionSpec, type Store } from './option-spec.ts';
 import { parseBrokerUrl } from './url.ts';
+import { maskUrl } from '../session/mask-url.ts';
 import { takeProperty, type PropCommand } from './properties.ts';
 import { checkTopicFilter, checkTopicName } from '../protocol/topic.ts';
 
@@ -37,7 +38,7 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'nodelay', names: ['--nodelay'], kind: 'flag', group: 'connection', help: "disable Nagle's algorithm (TCP_NODELAY)" },
   { key: 'proxy', names: ['--proxy'], kind: 'value', arg: 'socks-url', group: 'connection', help: 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]' },
   { key: 'wsPath', names: ['--ws-path'], kind: 'value', arg: 'path', group: 'connection', help: 'WebSocket endpoint path for ws:// and wss:// URLs (default /mqtt)' },
-  { key: 'connectTimeout', names: ['--connect-timeout'], kind: 'value', arg: 'seconds', group: 'connection', help: 'give up connecting after this long (default 30)', parse: seconds },
+  { key: 'connectTimeout', names: ['--connect-timeout'], kind: 'value', arg: 'seconds', group: 'connection', help: `give up connecting after this long, ${SECONDS_RANGE} seconds (default 30)`, parse: seconds },
   // identity and session
   { key: 'clientId', names: ['-i', '--id'], kind: 'value', arg: 'id', group: 'protocol', exclusive: 'id', help: 'client id (default: empty, the broker assigns one; MQTT 3.1: random)' },
   { key: 'idPrefix', names: ['-I', '--id-prefix'], kind: 'value', arg: 'prefix', group: 'protocol', exclusive: 'id', help: 'client id = prefix + process id' },
@@ -60,7 +61,8 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'cafile', names: ['--cafile'], kind: 'value', arg: 'file', group: 'tls', help: 'trusted CA certificates (PEM); enables TLS' },
   { key: 'capath', names: ['--capath'], kind: 'value', arg: 'dir', group: 'tls', help: 'directory of trusted CA certificates (PEM; rehash not needed); enables TLS' },
   { key: 'cert', names: ['--cert'], kind: 'value', arg: 'file', group: 'tls', help: 'client certificate (PEM)' },
-  { key: 'key', names: ['--key'], kind: 'value', arg: 'file', group: 'tls', help: 'client private key (PEM)' },
+  { key: 'key', names: ['--key'], kind: 'value', arg: 'file', group: 'tls', help: 'client private key (PEM); encrypted: prompts "Enter PEM pass phrase:" on a terminal' },
+  { key: 'keyPassphraseFile', names: ['--key-passphrase-file'], kind: 'value', arg: 'file', group: 'tls', help: 'read the passphrase of an encrypted --key from the first line of this file' },
   { key: 'keyform', names: ['--keyform'], kind: 'value', arg: 'pem|engine', group: 'tls', help: 'key format: pem (engine is not supported)' },
   { key: 'ciphers', names: ['--ciphers'], kind: 'value', arg: 'ciphers', group: 'tls', help: 'OpenSSL cipher list' },
   { key: 'tlsVersion', names: ['--tls-version'], kind: 'value', arg: 'version', group: 'tls', help: 'tlsv1.3, tlsv1.2 or tlsv1.1' },
@@ -75,8 +77,8 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'noReconnect', names: ['--no-reconnect'], kind: 'flag', group: 'reconnect', help: 'fail at once when the connection is lost (default: reconnect with backoff)' },
   { key: 'retryConnect', names: ['--retry-connect'], kind: 'flag', group: 'reconnect', help: 'also retry when the first connection fails' },
   { key: 'maxRetries', names: ['--max-retries'], kind: 'value', arg: 'count', group: 'reconnect', help: 'attempts per outage (default: no limit)', parse: intIn(0, 1_000_000, 'retry count') },
-  { key: 'reconnectDelay', names: ['--reconnect-delay'], kind: 'value', arg: 'seconds', group: 'reconnect', help: 'first backoff delay (default 0.25)', parse: seconds },
-  { key: 'reconnectMaxDelay', names: ['--reconnect-max-delay'], kind: 'value', arg: 'seconds', group: 'reconnect', help: 'longest backoff delay (default 10)', parse: seconds },
+  { key: 'reconnectDelay', names: ['--reconnect-delay'], kind: 'value', arg: 'seconds', group: 'reconnect', help: `first backoff delay, ${SECONDS_RANGE} seconds (default 0.25)`, parse: seconds },
+  { key: 'reconnectMaxDelay', names: ['--reconnect-max-delay'], kind: 'value', arg: 'seconds', group: 'reconnect', help: `longest backoff delay, ${SECONDS_RANGE} seconds (default 10)`, parse: seconds },
   // output policy
   { key: 'debug', names: ['-d', '--debug'], kind: 'flag', group: 'output', help: 'print a line per packet sent/received (and stack traces)' },
   { key: 'quiet', names: ['--quiet'], kind: 'flag', group: 'output', help: "don't print runtime error messages" },
@@ -115,7 +117,7 @@ export function urlOption(mode: 'name' | 'filter'): OptionSpec {
     parse: (raw, name) => {
       const u = parseBrokerUrl(raw, name);
       if (u.topic === undefined || (mode === 'name' && u.topic === '')) {
-        if (mode === 'name') throw new UsageError(`${name}: invalid URL '${raw}': topic missing (mqtt://host/topic).`);
+        if (mode === 'name') throw new UsageError(`${name}: invalid URL '${maskUrl(raw)}': topic missing (mqtt://host/topic).`);
       }
       if (u.topic !== undefined && u.topic !== '') {
         const e = mode === 'name' ? checkTopicName(u.topic) : checkTopicFilter(u.topic);

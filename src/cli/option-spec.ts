@@ -132,10 +132,16 @@ export function intIn(min: number, max: number, what: string): (raw: string, nam
   };
 }
 
-/** Non-negative decimal number of seconds (may be fractional), returned in milliseconds. */
+/** The longest wait a Node timer holds: 2^31-1 ms (~24.8 days); a longer one fires at once, with a warning. */
+export const MAX_SECONDS = Math.floor(0x7fffffff / 1000);
+/** every duration option's range, as --help and the range error say it */
+export const SECONDS_RANGE = `0-${MAX_SECONDS}`;
+
+/** Non-negative decimal number of seconds (may be fractional) up to MAX_SECONDS, returned in milliseconds. */
 export function seconds(raw: string, name: string): number {
   const s = raw.trim();
   if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s)) throw new UsageError(`${name}: '${raw}' is not a number of seconds (e.g. 0.5).`);
+  if (Number(s) > MAX_SECONDS) throw new UsageError(`${name}: ${s} is out of range (${SECONDS_RANGE} seconds).`);
   return Math.round(Number(s) * 1000);
 }
 

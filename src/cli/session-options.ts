@@ -5,6 +5,7 @@ import { UsageError } from './errors.ts';
 import type { Store } from './option-spec.ts';
 import { groupProperties, type PropertyArg, type PropertySets } from './properties.ts';
 import { webSocketUrl, type UrlScheme } from './url.ts';
+import { maskUrl } from '../session/mask-url.ts';
 import type {
   ProxyOptions,
   ConnectProperties, ProtocolVersion, ReconnectPolicy, SessionOptions, TlsOptions, TransportOptions, WillOptions,
@@ -49,15 +50,15 @@ function tlsOptions(store: Store, scheme: UrlScheme | undefined, port: number | 
   if ((store.cert === undefined) !== (store.key === undefined)) {
     throw new UsageError('Both --cert and --key must be given if one of them is set.');
   }
-  const useOs = !psk && (store.tlsUseOsCerts === true || scheme === 'mqtts' || scheme === 'wss' || (port === 8883 && !store.cafile && !store.capath));
-  const on = store.cafile !== undefined || store.capath !== undefined || useOs || psk !== undefined;
-  if (!on) return undefined;
+  const useOs = usesOsCerts(store, scheme, port);
+  if (!tlsOn(store, scheme, port)) return undefined;
   const t: TlsOptions = psk ? { psk } : {};
   if (store.cafile !== undefined) t.cafile = store.cafile as string;
   if (store.capath !== undefined) t.capath = store.capath as string;
   if (useOs) t.useOsCerts = true;
   if (store.cert !== undefined) t.cert = store.cert as string;
   if (store.key !== undefined) t.key = store.key as string;
+  if (store.keyPassphrase !== undefined) t.passphrase = store.keyPassphrase as string;
   if (store.insecure === true) t.insecure = true;
   if (store.tlsVersion !== undefined) {
     const v = String(store.tlsVersion).toLowerCase();
@@ -67,6 +68,20 @@ function tlsOptions(store: Store, scheme: UrlScheme | undefined, port: number | 
   if (store.ciphers !== undefined) t.ciphers = store.ciphers as string;
   if (store.tlsAlpn !== undefined) t.alpn = [store.tlsAlpn as string];
   return t;
+}
+
+function usesOsCerts(store: Store, scheme: UrlScheme | undefined, port: number | undefined): boolean {
+  return store.psk === undefined && (store.tlsUseOsCerts === true || scheme === 'mqtts' || scheme === 'wss' || (port === 8883 && !store.cafile && !store.capath));
+}
+
+function tlsOn(store: Store, scheme: UrlScheme | undefined, port: number | undefined): boolean {
+  return store.cafile !== undefined || store.capath !== undefined || store.psk !== undefined || usesOsCerts(store, scheme, port);
+}
+
+/** Will this command line present a client certificate (--cert and --key over TLS)? Asked before the passphrase is. */
+export function clientKeyInUse(store: Store): boolean {
+  return store.key !== undefined && store.cert !== undefined && store.unix === undefined
+    && tlsOn(store, store.urlScheme as UrlScheme | undefined, store.port as number | undefined);
 }
 
 /** --psk hex-key --psk-identity id: TLS with a pre-shared key instead of certificates */
@@ -85,9 +100,10 @@ function pskOption(store: Store): TlsOptions['psk'] {
 /** mosquitto's --proxy: socks5h://[user[:password]@]host[:port], port 1080 by default */
 export function parseProxy(raw: string): ProxyOptions {
   const form = 'use socks5h://[user[:password]@]host[:port]';
-  if (!/^socks5h:\/\//i.test(raw)) throw new UsageError(`--proxy: unsupported proxy URL '${raw}' (${form}).`);
+  // the password never shows (mosquitto's "Unsupported proxy protocol" line prints it whole)
+  if (!/^socks5h:\/\//i.test(raw)) throw new UsageError(`--proxy: unsupported proxy URL '${maskUrl(raw)}' (${form}).`);
   const m = /^socks5h:\/\/(?:([^@/]*)@)?(\[[0-9a-f:.]+\]|[^:/@[\]]+)(?::(\d+))?\/?$/i.exec(raw);
-  if (!m) throw new UsageError(`--proxy: cannot read '${raw}' (${form}).`);
+  if (!m) throw new UsageError(`--proxy: cannot read '${maskUrl(raw)}' (${form}).`);
   const port = m[3] === undefined ? 1080 : Number(m[3]);
   if (port < 1 || port > 65535) throw new UsageError(`--proxy: invalid proxy port ${m[3]}.`);
   const p: ProxyOptions = { host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port };

@@ -1,7 +1,7 @@
 // tssub's option table: the shared options plus mosquitto_sub's own, plus ours (--json, --snapshot).
 import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from './common-options.ts';
 import { UsageError } from './errors.ts';
-import { intIn, OptionTable, type OptionSpec } from './option-spec.ts';
+import { intIn, MAX_SECONDS, OptionTable, type OptionSpec } from './option-spec.ts';
 import { checkTopicFilter } from '../protocol/topic.ts';
 
 export const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
@@ -10,6 +10,14 @@ const filter = (raw: string, name: string): string => {
   const e = checkTopicFilter(raw);
   if (e) throw new UsageError(`${name}: ${e}.`);
   return raw;
+};
+
+/** -W: whole seconds; below 1 in mosquitto_sub's words, above what a Node timer holds in ours */
+const timeout = (raw: string, name: string): number => {
+  const s = raw.trim();
+  if (/^[+-]?\d+$/.test(s) && Number(s) < 1) throw new UsageError(`Invalid timeout "${Number(s)}".`);
+  if (/^\d+$/.test(s) && Number(s) > MAX_SECONDS) throw new UsageError(`${name}: ${s} is out of range (1-${MAX_SECONDS} seconds).`);
+  return intIn(1, MAX_SECONDS, 'timeout')(raw, name);
 };
 
 /** --random-filter: percentage 0-100 (may be fractional), kept as hundredths of a percent like mosquitto */
@@ -24,7 +32,7 @@ export const SUB_OPTIONS: OptionSpec[] = [
   { key: 'filterOut', names: ['-T', '--filter-out'], kind: 'value', arg: 'filter', group: 'message', repeat: true, help: 'do not print messages whose topic matches this filter (repeatable)', parse: filter },
   { key: 'unsubscribe', names: ['-U', '--unsubscribe'], kind: 'value', arg: 'filter', group: 'message', repeat: true, help: 'unsubscribe from this filter after subscribing (repeatable)', parse: filter },
   { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'exit after printing this many messages', parse: intIn(1, 2_147_483_647, 'message count') },
-  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: 'stop after this many seconds; "Timed out" and exit 27 if it ran out', parse: intIn(1, 2_147_483, 'timeout') },
+  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: timeout },
   { key: 'exitAfterSub', names: ['-E'], kind: 'flag', group: 'message', help: 'exit once every subscription is acknowledged' },
   { key: 'noRetain', names: ['-R'], kind: 'flag', group: 'message', help: 'do not print retained ("stale") messages' },
   { key: 'retainedOnly', names: ['--retained-only'], kind: 'flag', group: 'message', help: 'print only retained messages; exit on the first live one' },

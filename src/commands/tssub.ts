@@ -34,6 +34,8 @@ Files and environment:
   $XDG_CONFIG_HOME/tssub (else ~/.config/tssub; when absent, mosquitto_sub's own file):
        default options, one per line, as on the command line; '#' starts a comment
   ${PASSWORD_ENV}    password, used with -u when neither -P nor --password-file is given
+  TSMQTT_KEY_PASSPHRASE    passphrase of an encrypted --key, when no --key-passphrase-file is given
+       (neither, on a terminal: "Enter PEM pass phrase:")
   NO_COLOR, FORCE_COLOR    colour policy (also --no-color)
 tssub exits 0 after -C, -E, --retained-only, --snapshot, Ctrl+C, SIGTERM or a closed pipe,
   and 27 when -W runs out ("Timed out" on stderr).

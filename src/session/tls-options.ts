@@ -1,10 +1,17 @@
 // TLS options → node:tls connect options. Node has no OpenSSL capath, so --capath loads every PEM
 // certificate in the directory itself: hashed by `openssl rehash` or not (mosquitto#396, #2260).
+// Every file is checked here, before any socket: Node takes a corrupt CA certificate without a word
+// (the handshake then says "not signed by a trusted CA"), and OpenSSL 3 reports ~1 in 300 wrong
+// key passphrases as "unsupported" instead of "bad decrypt".
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { rootCertificates, type ConnectionOptions } from 'node:tls';
 import type { TlsOptions } from './types.ts';
 import { TransportError } from './errors.ts';
+import { fsErrorText } from './fs-error-text.ts';
+import { isEncryptedPem, wellFormedPemCertificate as validCert } from './pem-check.ts';
+import { KEY_PASSPHRASE_MESSAGE } from './transport-errors.ts';
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -13,8 +20,42 @@ function readOption(path: string, what: string): Buffer {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new TransportError(`cannot read ${what} '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code)}`, code, { cause: err });
+    throw new TransportError(`cannot read ${what} '${path}': ${fsErrorText(err)}`, code, { cause: err });
   }
+}
+
+/** --cafile: every certificate in it must parse (OpenSSL's load_verify_locations fails on any bad one) */
+function loadCafile(path: string): string[] {
+  const certs = certsIn(readOption(path, '--cafile').toString('latin1'));
+  const bad = certs.findIndex((c) => !validCert(c));
+  if (certs.length === 0 || (bad >= 0 && certs.length === 1)) throw new TransportError(`TLS: --cafile '${path}' holds no valid PEM certificate`);
+  if (bad >= 0) throw new TransportError(`TLS: --cafile '${path}': certificate ${bad + 1} of ${certs.length} is corrupt (not a valid PEM certificate)`);
+  return certs;
+}
+
+function loadCert(path: string): Buffer {
+  const pem = readOption(path, '--cert');
+  const first = certsIn(pem.toString('latin1'))[0];
+  if (first === undefined || !validCert(first)) throw new TransportError(`TLS: --cert '${path}' holds no valid PEM certificate`);
+  return pem;
+}
+
+/** The --key, decrypted here when encrypted: any failure to decrypt is the passphrase's. */
+function loadKey(path: string, passphrase: string | undefined): Buffer | string {
+  const pem = readOption(path, '--key');
+  if (isEncryptedPem(pem.toString('latin1'))) {
+    try {
+      return createPrivateKey({ key: pem, passphrase: passphrase ?? '' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+    } catch (err) {
+      throw new TransportError(KEY_PASSPHRASE_MESSAGE, (err as NodeJS.ErrnoException).code, { cause: err });
+    }
+  }
+  try {
+    createPrivateKey(pem);
+  } catch (err) {
+    throw new TransportError(`TLS: --key '${path}' holds no valid PEM private key`, (err as NodeJS.ErrnoException).code, { cause: err });
+  }
+  return pem;
 }
 
 function certsIn(pem: string): string[] {
@@ -36,7 +77,7 @@ export function loadCapath(dir: string): string[] {
     names = readdirSync(dir).sort();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new TransportError(`cannot read --capath directory '${dir}': ${code === 'ENOENT' ? 'no such directory' : String(code)}`, code, { cause: err });
+    throw new TransportError(`cannot read --capath directory '${dir}': ${fsErrorText(err, 'directory', dir)}`, code, { cause: err });
   }
   const seen = new Set<string>();
   const readCerts = (p: string): void => {
@@ -78,16 +119,11 @@ const TLS_VERSIONS: Record<string, ConnectionOptions['minVersion']> = {
 export function tlsConnectOptions(t: TlsOptions, host: string): ConnectionOptions {
   const o: ConnectionOptions = {};
   const ca: string[] = [];
-  if (t.cafile) {
-    const certs = certsIn(readOption(t.cafile, '--cafile').toString('latin1'));
-    if (certs.length === 0) throw new TransportError(`--cafile '${t.cafile}' holds no PEM certificate`);
-    ca.push(...certs);
-  }
+  if (t.cafile) ca.push(...loadCafile(t.cafile));
   if (t.capath) ca.push(...loadCapath(t.capath));
   if (ca.length > 0) o.ca = t.useOsCerts ? [...rootCertificates, ...ca] : ca;
-  if (t.cert) o.cert = readOption(t.cert, '--cert');
-  if (t.key) o.key = readOption(t.key, '--key');
-  if (t.passphrase !== undefined) o.passphrase = t.passphrase;
+  if (t.cert) o.cert = loadCert(t.cert);
+  if (t.key) o.key = loadKey(t.key, t.passphrase);
   if (t.insecure) o.checkServerIdentity = () => undefined;
   if (t.tlsVersion) {
     const v = TLS_VERSIONS[t.tlsVersion.toLowerCase()];

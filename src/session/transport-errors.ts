@@ -1,16 +1,32 @@
 // Node socket/TLS/DNS errors → one TransportError whose message names the cause and the fix.
+import { statSync } from 'node:fs';
 import { TransportError } from './errors.ts';
+import { fsErrorText } from './fs-error-text.ts';
+import { maskUrl } from './mask-url.ts';
 
 interface NodeErr extends Error {
   code?: string;
   reason?: string;
   cert?: { subjectaltname?: string; valid_from?: string; valid_to?: string; subject?: { CN?: string } };
   host?: string;
+  syscall?: string;
+  address?: string;
+  port?: number;
 }
 
-export function describeTransportError(err: unknown, target: string, host: string, inTlsHandshake = false): TransportError {
+/** the passphrase message: also for ERR_OSSL_UNSUPPORTED, OpenSSL 3's answer to ~1 in 300 wrong passphrases */
+export const KEY_PASSPHRASE_MESSAGE = 'TLS: cannot decrypt the --key file: wrong or missing passphrase';
+
+export function describeTransportError(err: unknown, rawTarget: string, host: string, inTlsHandshake = false): TransportError {
   const e = err as NodeErr;
   const code = e.code ?? '';
+  // a ws:// target built from a URL the user gave: its password never shows
+  const target = maskUrl(rawTarget);
+  const unix = e.syscall === 'connect' && e.port === undefined && e.address === rawTarget;
+  if (unix) {
+    const msg = unixSocketError(e, rawTarget);
+    if (msg) return new TransportError(msg, code || undefined, { cause: err });
+  }
   if (inTlsHandshake && code === 'ECONNRESET') {
     return new TransportError(`TLS: ${target} closed the connection during the TLS handshake: is it a TLS listener?`, code, { cause: err });
   }
@@ -44,16 +60,35 @@ export function describeTransportError(err: unknown, target: string, host: strin
       case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE': case 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA': case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN':
         return `TLS: the broker rejected our client certificate (${code})`;
       case 'ERR_OSSL_BAD_DECRYPT': case 'ERR_OSSL_EVP_BAD_DECRYPT':
-        return `TLS: cannot decrypt the --key file: wrong or missing passphrase`;
+        return KEY_PASSPHRASE_MESSAGE;
+      case 'ERR_OSSL_X509_KEY_VALUES_MISMATCH':
+        return `TLS: the --key file is not the private key of the --cert certificate (${code})`;
       case 'ERR_SSL_WRONG_VERSION_NUMBER':
         return `TLS: ${target} did not answer with TLS (is it a plain MQTT port?)`;
       default:
-        if (/bad decrypt|interrupted or cancelled|bad password/i.test(e.message)) return `TLS: cannot decrypt the --key file: wrong or missing passphrase`;
+        if (/bad decrypt|interrupted or cancelled|bad password/i.test(e.message)) return KEY_PASSPHRASE_MESSAGE;
         if (code.startsWith('ERR_OSSL') || code.startsWith('ERR_SSL')) return `TLS: ${e.reason ?? e.message} (${code})`;
         return `cannot connect to ${target}: ${e.message}`;
     }
   })();
   return new TransportError(msg, code || undefined, { cause: err });
+}
+
+/** --unix: the path's own problem in words; undefined: a socket nobody listens on, said as for TCP */
+function unixSocketError(e: NodeErr, path: string): string | undefined {
+  if (e.code === 'ENOENT') return `no Unix socket at ${path}`;
+  if (e.code === 'ECONNREFUSED') {
+    let kind: string | undefined;
+    try {
+      const st = statSync(path);
+      kind = st.isSocket() ? undefined : st.isDirectory() ? 'a directory' : st.isFile() ? 'a regular file' : 'not a socket';
+    } catch {
+      kind = undefined;
+    }
+    return kind === undefined ? undefined : `--unix: '${path}' is not a Unix socket (it is ${kind === 'not a socket' ? 'some other kind of file' : kind})`;
+  }
+  if (e.code === 'ENOTDIR' || e.code === 'ELOOP' || e.code === 'ENAMETOOLONG') return `cannot open the Unix socket ${path}: ${fsErrorText(e)}`;
+  return undefined;
 }
 
 /** " on 2020-01-02 00:00:00 UTC" from OpenSSL's "Jan  2 00:00:00 2020 GMT"; empty when unknown */

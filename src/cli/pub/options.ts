@@ -2,7 +2,7 @@
 // --changes-only). Help text, parser and completions read this one table.
 import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../common-options.ts';
 import { UsageError } from '../errors.ts';
-import { intIn, OptionTable, seconds, type OptionSpec } from '../option-spec.ts';
+import { intIn, OptionTable, seconds, SECONDS_RANGE, type OptionSpec } from '../option-spec.ts';
 
 export const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
 
@@ -22,7 +22,7 @@ export const PUB_OPTIONS: OptionSpec[] = [
   { key: 'nullMessage', names: ['-n', '--null-message'], kind: 'flag', group: 'message', exclusive: 'message', help: 'zero-length payload' },
   { key: 'retain', names: ['-r', '--retain'], kind: 'flag', group: 'message', help: 'retain the message' },
   { key: 'repeat', names: ['--repeat'], kind: 'value', arg: 'N', group: 'message', help: 'publish the -m/-f/-s/-n message N times; {{counter}} {{now_ms}} {{now}} {{random}} {{uuid}} in it are filled in', parse: intIn(1, 2_147_483_647, 'repeat count') },
-  { key: 'repeatDelay', names: ['--repeat-delay'], kind: 'value', arg: 'seconds', group: 'message', help: 'wait this long between repeats (may be fractional)', parse: seconds },
+  { key: 'repeatDelay', names: ['--repeat-delay'], kind: 'value', arg: 'seconds', group: 'message', help: `wait this long between repeats, ${SECONDS_RANGE} seconds (may be fractional)`, parse: seconds },
   { key: 'lineFormat', names: ['--line-format'], kind: 'value', arg: 'raw|json|tab', group: 'message', help: 'with -l: raw (default); json: {"topic","payload","qos","retain","properties"} per line; tab: topic<TAB>payload', parse: lineFormat },
   { key: 'changesOnly', names: ['--changes-only'], kind: 'flag', group: 'message', help: 'with -l: skip a line identical to the last one sent on the same topic' },
   urlOption('name'),
