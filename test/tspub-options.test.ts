@@ -72,6 +72,8 @@ test('--retry-connect waits for a broker that is not up yet; without it the firs
   const once = await runBin('tspub', args);
   assert.equal(once.code, 1);
   const p = spawnBin('tspub', [...args, '--retry-connect'], { timeoutMs: 30_000 });
+  const retrying = `Connection failed (Connection refused by 127.0.0.1:${port}: is the broker running and listening there?); retrying (--retry-connect).\n`;
+  await p.waitForStderr(retrying);   // a first attempt has failed: now the broker comes up
   const fb = await startFakeBroker(() => undefined);
   // the fake broker listens on its own port: put a tiny forwarder on `port` once tspub is retrying
   const net = await import('node:net');
@@ -88,7 +90,7 @@ test('--retry-connect waits for a broker that is not up yet; without it the firs
     const pub = await c.next('publish');
     c.send({ cmd: 'puback', messageId: (pub as { messageId: number }).messageId } as never);
     const res = await p.exited();
-    assert.equal(res.stderr, '');
+    assert.equal(res.stderr, retrying);
     assert.equal(res.code, 0);
     assert.equal((pub as { payload: Buffer }).payload.toString(), 'late');
   } finally {

@@ -13,10 +13,12 @@ export interface Connected {
 
 const UNSUPPORTED_VERSION = new Set([1, 0x84]);
 
+/** `watch` sees each Client before it connects (the --retry-connect notice). */
 export async function connectForClear(build: (version: ProtocolVersion) => { session: SessionOptions; reconnect: ReconnectPolicy },
-  versionChosen: boolean): Promise<Connected> {
+  versionChosen: boolean, watch?: (client: Client) => void): Promise<Connected> {
   const first = build(5);
   let client = new Client(first.session, first.reconnect);
+  watch?.(client);
   try {
     return { client, info: await client.connect() };
   } catch (err) {
@@ -26,5 +28,6 @@ export async function connectForClear(build: (version: ProtocolVersion) => { ses
   first.session.debug?.('MQTT 5 refused (unacceptable protocol version): connecting again with MQTT 3.1.1');
   const again = build(4);
   client = new Client(again.session, again.reconnect);
+  watch?.(client);
   return { client, info: await client.connect() };
 }

@@ -14,6 +14,7 @@ import { clearFlow } from '../cli/clear-flow.ts';
 import { ask, canAsk } from '../cli/clear-confirm.ts';
 import { progressWanted } from '../cli/clear-progress.ts';
 import { connectForClear } from '../cli/clear-connect.ts';
+import { reportConnectRetries } from '../cli/outage-notice.ts';
 import type { ProtocolVersion } from '../session/types.ts';
 
 const PAGE: HelpPage = {
@@ -45,7 +46,8 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     return built;
   };
   if (store.srv) await applySrv(store, build(5).session.transport.kind === 'tls');
-  const { client, info } = await connectForClear(build, settings.versionChosen);
+  const notice = (text: string): void => { if (!ctx.quiet) process.stderr.write(`${text}\n`); };
+  const { client, info } = await connectForClear(build, settings.versionChosen, (c) => reportConnectRetries(c, notice));
   try {
     const code = await clearFlow(client, settings, info, {
       out: (text) => process.stdout.write(text),

@@ -17,8 +17,8 @@ export interface ClientEvents {
   connect: [info: ConnackInfo];
   /** the connection was lost; a reconnect is pending */
   offline: [err: Error];
-  /** about to try attempt N after delayMs */
-  reconnecting: [attempt: number, delayMs: number];
+  /** about to try attempt N after delayMs; lastError: why the connection failed or was lost */
+  reconnecting: [attempt: number, delayMs: number, lastError: Error];
   /** the SUBACK of a subscription replayed after a reconnect: its packet id, reason codes and filters */
   resubscribed: [messageId: number, codes: number[], filters: string[]];
   /** the broker kept no session across the reconnect: this many unfinished QoS 1/2 messages went out again as new */
@@ -83,7 +83,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
           throw err;
         }
         const delay = backoffDelay(this.policy, attempt);
-        this.emit('reconnecting', attempt, delay);
+        this.emit('reconnecting', attempt, delay, err as Error);
         await new Promise((r) => { this.reconnectTimer = setTimeout(r, delay); });
       }
     }
@@ -265,7 +265,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   private async reconnectLoop(lastErr: Error): Promise<void> {
     for (let attempt = 1; attempt <= this.policy.maxRetries; attempt++) {
       const delay = backoffDelay(this.policy, attempt);
-      this.emit('reconnecting', attempt, delay);
+      this.emit('reconnecting', attempt, delay, lastErr);
       await new Promise((r) => { this.reconnectTimer = setTimeout(r, delay); });
       if (this.finished) return;
       try {

@@ -224,7 +224,7 @@ export class Connection {
 
   /** Called by inbound handlers: the broker asked us to go (v5 DISCONNECT). */
   brokerDisconnect(code: number, reason: string | undefined): void {
-    this.fail(new ConnectionClosedError(`the broker closed the connection: ${reasonText(code)}${reason ? ` (${reason})` : ''}`));
+    this.fail(new ConnectionClosedError(`the broker closed the connection: ${reasonText(code)}${reason ? ` (${reason})` : ''}`, code));
   }
 
   pingAnswered(): void {

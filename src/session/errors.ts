@@ -37,4 +37,7 @@ export class TransportError extends MqttError {
 }
 
 /** The connection was closed while work was outstanding (by the broker or by us). */
-export class ConnectionClosedError extends MqttError {}
+export class ConnectionClosedError extends MqttError {
+  /** MQTT 5: the reason code of the broker's DISCONNECT, when it sent one (0x8E: session taken over) */
+  constructor(message: string, readonly reasonCode?: number) { super(message); }
+}
