@@ -28,6 +28,8 @@ Files and environment:
   $XDG_CONFIG_HOME/tsclear (else ~/.config/tsclear): default options, one per line, as on the
        command line; '#' starts a comment
   ${PASSWORD_ENV}    password, used with -u when neither -P nor --password-file is given
+  TSMQTT_KEY_PASSPHRASE    passphrase of an encrypted --key, when no --key-passphrase-file is given
+       (neither, on a terminal: "Enter PEM pass phrase:")
   NO_COLOR, FORCE_COLOR    colour policy (also --no-color)
 `,
 };
