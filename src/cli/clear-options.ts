@@ -65,7 +65,9 @@ export const CLEAR_SYNOPSIS = [
 export const CLEAR_FOOTER = `What it does:
   1. subscribes to the filters (QoS 0) and collects the retained messages the broker sends; the
      snapshot ends when a live message has arrived on every filter, or after --quiet-time without
-     a retained message;
+     a retained message. With -c, only topics under the filters count; MQTT 5 also leaves out
+     what older subscriptions of the session deliver (by a subscription identifier), MQTT 3.1.1
+     cannot tell them apart, so there only --quiet-time ends the snapshot;
   2. drops topics matching -T or not matching --match;
   3. --dry-run: prints "topic<TAB>bytes<TAB>preview" per topic and stops; otherwise asks on a
      terminal (above --confirm-above), or needs --yes when there is no terminal;
