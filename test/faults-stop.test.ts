@@ -1,0 +1,6 @@
+// Fault-injection matrix, (b) SIGSTOP for longer than the keepalive (-k 5), then SIGCONT: the broker stalls, keeps everything.
+// QoS 1/2 x MQTT 3.1.1/5 x with/without -c -i x receiver mosquitto_sub/tssub: see helpers/fault-run.ts
+// (how the scenarios run) and helpers/fault-check.ts (what each must guarantee).
+import { faultSuite } from './helpers/fault-suite.ts';
+
+faultSuite('stop');
