@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { startFakeBroker, acceptConnect, autoAck, type FakeConn } from './helpers/fake-broker.ts';
 import { opts, tcp, FAST_RECONNECT } from './session-helpers.ts';
 import { Client } from '../src/session/client.ts';
+import { runBin } from './helpers/run-bin.ts';
 import { RUN_SESSION_EXPIRY_S } from '../src/session/reconnect-policy.ts';
 import type { IConnectPacket, IPublishPacket, Packet } from '../src/protocol/codec.ts';
 
@@ -99,5 +100,26 @@ test('keepSession false (-x 0), -x N and --no-reconnect: no session of ours', as
     const d = packets(conn, 'disconnect')[0] as { properties?: { sessionExpiryInterval?: number } };
     assert.equal(d.properties?.sessionExpiryInterval, undefined);
   }
+  await fb.stop();
+});
+
+test('tspub says once on stderr that it published again, and exits 0 once the broker acknowledged', async () => {
+  let n = 0;
+  const fb = await startFakeBroker(async (c) => {
+    if (++n === 1) {
+      acceptConnect(c);
+      await c.next('publish');
+      c.close(); // no PUBACK: the message is unfinished when the connection goes
+      return;
+    }
+    acceptConnect(c, { sessionPresent: false });
+    autoAck(c);
+  });
+  const r = await runBin('tspub', ['-h', '127.0.0.1', '-p', String(fb.port), '-t', 'k/1', '-m', 'x', '-q', '1', '--reconnect-delay', '0.05']);
+  assert.equal(r.stderr, 'Connection lost (the broker closed the connection); reconnecting.\n'
+    + 'Reconnected without a session on the broker: 1 unacknowledged QoS 1/2 message published again (it may arrive twice).\n');
+  assert.equal(r.code, 0);
+  const again = packets(fb.connections[1]!, 'publish') as IPublishPacket[];
+  assert.deepEqual(again.map((p) => [p.topic, p.payload.toString(), p.dup]), [['k/1', 'x', false]]);
   await fb.stop();
 });

@@ -2,7 +2,10 @@
 //   - `Connection failed (...); retrying (--retry-connect).` once, when the first connection fails
 //     and --retry-connect keeps trying; then nothing until it connects or gives up (the last
 //     failure is then the run's own `Error: ...` line);
-//   - `Connection lost (...); reconnecting.` once per outage.
+//   - `Connection lost (...); reconnecting.` once per outage;
+//   - `Reconnected without a session on the broker: N unacknowledged QoS 1/2 messages published
+//     again (they may arrive twice).` after a reconnect into no session (MQTT 3.1.1 without -c, or a
+//     broker that lost its state): at least once instead of exactly once, so the user is told.
 //
 // The lost line names the client id as taken by another client only on evidence:
 //   - the broker's DISCONNECT says 0x8E session taken over (MQTT 5) [MQTT-3.1.4-3];
@@ -50,6 +53,9 @@ export function reportOutages(client: Client, notice: (text: string) => void): v
     atOnce = connected && firstAttempt;
     connected = true;
     connectedAt = monotonicMs();
+  });
+  client.on('republished', (n) => {
+    notice(`Reconnected without a session on the broker: ${n} unacknowledged QoS 1/2 message${n === 1 ? '' : 's'} published again (${n === 1 ? 'it' : 'they'} may arrive twice).`);
   });
   // 'offline' follows a successful connection only, once per outage
   client.on('offline', (err) => {
