@@ -45,6 +45,7 @@ const cases: Array<[string, string[], string]> = [
   // mosquitto reads 'bob' as the host and 'hunt' as its port here; we say what happened
   ['-L password with /', ['-L', 'mqtt://bob:hunt/er2@127.0.0.1/t', '-m', 'x'], "Error: -L: invalid URL 'mqtt://bob:***@127.0.0.1/t': a '/' in the user name or password is not supported (it ends the host part)."],
   ['--proxy not SOCKS', ['-t', 'a', '-m', 'x', '--proxy', `http://bob:${SECRET}@127.0.0.1:3128`], "Error: --proxy: unsupported proxy URL 'http://bob:***@127.0.0.1:3128' (use socks5h://[user[:password]@]host[:port])."],
+  ['mistyped option with a URL', ['--urll=mqtt://bob:' + SECRET + '@127.0.0.1/t', '-m', 'x'], "Error: Unknown option '--urll=mqtt://bob:***@127.0.0.1/t'."],
   ['--proxy with a path', ['-t', 'a', '-m', 'x', '--proxy', `socks5h://bob:${SECRET}@127.0.0.1/x`], "Error: --proxy: cannot read 'socks5h://bob:***@127.0.0.1/x' (use socks5h://[user[:password]@]host[:port])."],
 ];
 

@@ -3,6 +3,7 @@
 // (exact names, each value is the next word even when it starts with '-', no bundling), and yargs
 // alone costs ~35-55 ms of a ~50 ms budget.
 import { UsageError } from './errors.ts';
+import { maskUrl } from '../session/mask-url.ts';
 
 export type OptionKind = 'flag' | 'value' | 'property';
 
@@ -79,7 +80,7 @@ export function parseWords(table: OptionTable, words: string[], store: Store, wh
         if (spec) { inline = word.slice(eq + 1); word = word.slice(0, eq); }
       }
     }
-    if (!spec) throw new UsageError(`${prefix()}Unknown option '${word}'.`);
+    if (!spec) throw new UsageError(`${prefix()}Unknown option '${maskOptionWord(word)}'.`);
     const name = word;
     if (spec.exclusive) {
       const before = seenExclusive.get(spec.exclusive);
@@ -117,6 +118,12 @@ export function parseWords(table: OptionTable, words: string[], store: Store, wh
     else if (spec.repeat) ((store[spec.key] as unknown[] | undefined) ?? (store[spec.key] = [] as unknown[]) as unknown[]).push(value);
     else store[spec.key] = value;
   }
+}
+
+/** a mistyped `--urll=mqtt://u:secret@h/t` must not echo the password either */
+function maskOptionWord(word: string): string {
+  const eq = word.indexOf('=');
+  return eq < 0 ? maskUrl(word) : `${word.slice(0, eq + 1)}${maskUrl(word.slice(eq + 1))}`;
 }
 
 // ---- value parsers shared by the tables
