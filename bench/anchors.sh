@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # anchors.sh - measure MQTT command-line clients ("anchors") against a running broker
-# and print a compact table.  Copied from ../shared/bench/anchors.sh; changes here: the
+# and print a compact table.  Started from the team's shared anchors harness; changes here: the
 # oneshot_sub_e test (sub -E), and the `node -e 0` floor is measured by whichever one-shot
 # test runs first.  bench/run.sh is the usual way in (it starts the brokers); see README.md.
 #

@@ -25,7 +25,7 @@ free_port() {
 }
 
 # start_broker NAME [extra config line ...]  -> sets B_PORT, B_PID (also pushed to BENCH_PIDS)
-# The bench config of ../shared/bench/README.md: QoS 0 queue large enough that a lagging
+# The bench config: QoS 0 queue large enough that a lagging
 # subscriber loses nothing, libmosquitto's inflight default, no persistence.
 start_broker() {
   local name=$1; shift

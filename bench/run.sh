@@ -5,7 +5,7 @@
 #   QUICK=1 bench/run.sh      smoke run (about 3 min)
 #
 # Starts its own two mosquitto brokers on free 127.0.0.1 ports (the bench config of
-# ../shared/bench/README.md, and a second one with set_tcp_nodelay true for the one-shot tests),
+# lib.sh's start_broker: big QoS 0 queue, no persistence, and a second one with set_tcp_nodelay true for the one-shot tests),
 # runs bench/anchors.sh with CLIENTS="mosquitto candidate" (tspub as PUB_CMD, tssub as SUB_CMD when
 # dist/tssub.cjs exists), prints the ratio table (bench/ratios.mjs), then the other parts.
 #

@@ -5,7 +5,9 @@
 #   tssub exec-to-SUBACK: `-E` (exit once the subscription is acknowledged)     goal <  1.5x node -e 0
 #   tssub -C 1 of a retained message (exec -> SUBACK -> first message -> exit)
 # Against its own mosquitto with set_tcp_nodelay true (without it the broker's SUBACK + retained
-# PUBLISH meet Nagle + delayed ACK: +40 ms for any client, see ../shared/bench/README.md finding 6).
+# PUBLISH meet Nagle + delayed ACK: +40 ms for any client:
+# the broker's SUBACK and the retained PUBLISH are two writes, and Nagle holds the second until the
+# client's delayed ACK arrives).
 #
 #   bench/startup.sh            RUNS (20 per command) ROUNDS (4 interleaved passes) WARMUP (3 per pass)
 #                               QUICK=1 (12 runs)  BUILD=1 to build first  TS_VIA=nocache: without the code cache
