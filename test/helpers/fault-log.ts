@@ -33,6 +33,23 @@ export function brokerResends(before: string, after: string, receiverId: string,
   return resent.filter((mid) => released.has(mid)).length;
 }
 
+/**
+ * Session present in the broker's CONNACK to the publisher's connection after the fault: the last
+ * CONNACK whose client then published on the topic (a stalled broker also reads the old
+ * connection's PUBLISHes after SIGCONT; without -c each connection may have a new id).
+ */
+export function sessionPresentAfter(after: string, topic: string): boolean | undefined {
+  const lastPublish = new Map<string, number>();
+  const publishRe = new RegExp(`Received PUBLISH from (\\S+) \\(d\\d, q\\d, r\\d, m\\d+, '${escape(topic)}'`, 'g');
+  for (const p of after.matchAll(publishRe)) lastPublish.set(p[1]!, p.index);
+  const connacks = [...after.matchAll(/Sending CONNACK to (\S+) \(([01]), 0\)/g)];
+  for (let i = connacks.length - 1; i >= 0; i--) {
+    const c = connacks[i]!;
+    if ((lastPublish.get(c[1]!) ?? -1) > c.index) return c[2] === '1';
+  }
+  return undefined;
+}
+
 /** The log from before the publishers connected, split at the restart after the kill. */
 export function parseEpochOne(log: string, s: Scenario, topic: string, receiverId: string):
   { epochOne: EpochOne; resubscribedFirst: boolean } {

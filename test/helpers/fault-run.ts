@@ -5,16 +5,17 @@
 // persistence is written at shutdown only, autosave_interval 0). What each case must guarantee is
 // checked in fault-check.ts; this file runs the processes and counts.
 //
-//   const outcomes = await runFaultGroup(m, matrix('restart').filter((s) => s.receiver === 'tssub'));
+//   const outcomes = await runFaultGroup(m, matrix('restart'));   // one Outcome per Scenario
 //
 // The scenarios of a group run side by side on one broker and share one fault (a SIGSTOP costs
-// ~12 s: one per group, not one per scenario). Every wait is bounded; every process started here
-// is stopped by its pid before the group returns.
+// ~12 s: one per group, not one per scenario). Lines 1-1500 go in at once, the fault hits when
+// every receiver has seen 300, lines 1501-3000 go in while the broker is away. Every wait is
+// bounded; every process started here is stopped by its pid before the group returns.
 import type { Mosquitto } from './mosquitto.ts';
 import { spawnBin, type RunningBin } from './run-bin.ts';
 import { mosqSub } from './mosq-clients.ts';
 import { delay } from './wait.ts';
-import { brokerResends, parseEpochOne, unfinishedAtOutage, type EpochOne, type Unfinished } from './fault-log.ts';
+import { brokerResends, parseEpochOne, sessionPresentAfter, unfinishedAtOutage, type EpochOne, type Unfinished } from './fault-log.ts';
 
 export type Fault = 'restart' | 'stop' | 'kill';
 export type ReceiverKind = 'mosquitto_sub' | 'tssub';
@@ -50,6 +51,8 @@ export interface Outcome {
   pubStderr: string;
   /** from tspub -d: its unfinished messages when the connection was lost */
   unfinished: Unfinished;
+  /** the broker's CONNACK to tspub's connection after the fault: session present (undefined: not found) */
+  pubSessionPresent: boolean | undefined;
   receiverCode: number | null;
   receiverStderr: string;
   /** the receiver was still running when the test stopped it */
@@ -224,7 +227,7 @@ export async function runFaultGroup(m: Mosquitto, scenarios: Scenario[]): Promis
     const alive = receivers.map((r) => r.alive());
     for (const r of receivers) r.proc.kill('SIGINT');
     const got = await Promise.all(receivers.map((r) => r.proc.exited()));
-    // mosquitto.ts keeps the last 16-32 MB of log; a group writes ~11 MB
+    // mosquitto.ts keeps the last 16-32 MB of log; 16 scenarios write ~22 MB
     if (m.logMark() - m.log().length > subMark) throw new Error('the broker log of this group was trimmed: fewer scenarios per group');
     const log = logSince(m, pubMark);
     const [beforeFault, afterFault] = [log.slice(0, faultMark - pubMark), log.slice(faultMark - pubMark)];
@@ -249,6 +252,7 @@ export async function runFaultGroup(m: Mosquitto, scenarios: Scenario[]): Promis
         seenAtFault: seenAtFault[i]!,
         pubCode: results[i]!.code, pubSignal: results[i]!.signal, pubStderr: results[i]!.stderr,
         unfinished: unfinishedAtOutage(results[i]!.out, s.qos),
+        pubSessionPresent: sessionPresentAfter(afterFault, topicOf(s)),
         receiverCode: got[i]!.code, receiverStderr: got[i]!.stderr, receiverAlive: alive[i]!,
       };
       if (fault === 'kill') Object.assign(outcome, parseEpochOne(log, s, topicOf(s), receiverId(s)));
