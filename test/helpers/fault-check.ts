@@ -126,8 +126,10 @@ export function summaryRow(o: Outcome): string {
   const cols = [
     s.fault.padEnd(7), `q${s.qos}`, `v${versionName(s.version)}`.padEnd(6), (s.persistent ? '-c' : 'no-c').padEnd(4), s.receiver.padEnd(13),
     `sent ${o.sent}`, `received ${String(o.received).padStart(4)}`, `lost ${String(o.lost.length).padStart(4)}`,
-    `dups ours/broker ${d.ours}/${d.broker}`, `(DUP re-sends ${o.brokerDupResends})`,
-    `session ${o.pubSessionPresent === undefined ? '?' : o.pubSessionPresent ? 'kept' : 'lost'}`, `open at outage ${o.unfinished.publish}+${o.unfinished.pubrel}`, `republish ${err.republished.length}`, `outages ${err.outages.length}`, `exit ${o.pubCode ?? o.pubSignal}`, `seen at fault ${o.seenAtFault}`,
+    `dups ours/broker ${d.ours}/${d.broker}`, `(broker DUP re-sends ${o.brokerDupResends})`,
+    `session ${o.pubSessionPresent === undefined ? '?' : o.pubSessionPresent ? 'kept' : 'lost'}`,
+    `open at outage ${o.unfinished.publish}+${o.unfinished.pubrel}`, `republish ${err.republished.length}`,
+    `outages ${err.outages.length}`, `exit ${o.pubCode ?? o.pubSignal}`, `seen at fault ${o.seenAtFault}`,
   ];
   if (o.epochOne) {
     const lostAcked = o.lost.filter((n) => o.epochOne!.acked.has(n)).length;
