@@ -2,6 +2,10 @@
 // always with the negotiated protocol version on both sides.
 import mqtt from 'mqtt-packet';
 import type { IPublishPacket, Packet } from 'mqtt-packet';
+import { checkPacket, PacketError, MALFORMED_PACKET } from './packet-check.ts';
+import { receivedTopicDefect } from './topic.ts';
+
+export { PacketError, MALFORMED_PACKET, PROTOCOL_ERROR } from './packet-check.ts';
 
 export type {
   Packet, IConnectPacket, IConnackPacket, IPublishPacket, IPubackPacket, IPubrecPacket,
@@ -112,6 +116,7 @@ function encodePublish(p: IPublishPacket, version: ProtocolVersion): Buffer {
 
 export interface DecoderSink {
   onPacket(packet: Packet): void;
+  /** a PacketError for what packet-check.ts finds, else mqtt-packet's Error; nothing is decoded after it */
   onError(err: Error): void;
 }
 
@@ -121,35 +126,48 @@ export interface DecoderSink {
  * up a stream - PUBLISH and the 4-byte acknowledgements - are read straight from the chunk
  * (payload as a view of it, no copy) instead of through mqtt-packet's buffer list and state
  * machine (~1 us a packet). Every other packet, a PUBLISH with MQTT 5 properties, and anything
- * malformed go to mqtt-packet, always whole, so it never holds a partial packet and its errors
- * stay its own. The packets are the objects mqtt-packet makes (test/codec.test.ts compares them).
+ * the fast paths do not like are checked whole by packet-check.ts (for what mqtt-packet lets
+ * through: wrong lengths, packet id 0, bad topics and properties) and then go to mqtt-packet,
+ * always whole, so it never holds a partial packet. The packets are the objects mqtt-packet makes
+ * (test/codec.test.ts compares them). After the first error nothing more is decoded: the
+ * connection is to be closed [MQTT-4.13.1], and nothing behind the bad packet may be delivered.
  */
 export class Decoder {
   private readonly parser: ReturnType<typeof mqtt.parser>;
+  private version: ProtocolVersion;
   private v5: boolean;
   /** bytes of an incomplete packet, waiting for the rest */
   private pending: Buffer[] = [];
   private pendingLen = 0;
   /** total size of the pending packet once its fixed header is complete, else -1 */
   private need = -1;
-  /** after malformed framing everything goes to mqtt-packet (it reports the error; the connection ends) */
-  private broken = false;
+  /** after an error (or stop()) nothing more is decoded */
+  private stopped = false;
 
   constructor(version: ProtocolVersion, private readonly sink: DecoderSink) {
+    this.version = version;
     this.v5 = version === 5;
     this.parser = mqtt.parser({ protocolVersion: version });
     this.parser.on('packet', (p: Packet) => sink.onPacket(p));
-    this.parser.on('error', (e: Error) => sink.onError(e));
+    this.parser.on('error', (e: Error) => this.reject(e));
   }
 
   /** Switch version after CONNECT/CONNACK (a broker may parse before knowing it). */
   setVersion(version: ProtocolVersion): void {
+    this.version = version;
     this.v5 = version === 5;
     (this.parser as unknown as { settings: { protocolVersion: number } }).settings.protocolVersion = version;
   }
 
+  /** Decode nothing more: the connection is being closed (a protocol error found above the codec). */
+  stop(): void {
+    this.stopped = true;
+    this.pending = [];
+    this.pendingLen = 0;
+  }
+
   push(chunk: Buffer): void {
-    if (this.broken) { this.parser.parse(chunk); return; }
+    if (this.stopped) return;
     let pos = 0;
     if (this.pendingLen > 0) {
       pos = this.completePending(chunk);
@@ -164,7 +182,7 @@ export class Decoder {
       // the fixed header itself was split: join just enough of it (at most 5 bytes)
       const head = Buffer.concat([...this.pending, chunk.subarray(0, 5)]);
       const total = packetSize(head, 0);
-      if (total === MALFORMED) return this.giveUp(chunk);
+      if (total === MALFORMED) return this.badLength();
       if (total === INCOMPLETE) { this.stash(chunk); return -1; }
       this.need = total;
     }
@@ -180,9 +198,9 @@ export class Decoder {
 
   private decodeFrom(buf: Buffer, start: number): void {
     let pos = start;
-    while (pos < buf.length && !this.broken) {
+    while (pos < buf.length && !this.stopped) {
       const total = packetSize(buf, pos);
-      if (total === MALFORMED) { this.giveUp(buf.subarray(pos)); return; }
+      if (total === MALFORMED) { this.badLength(); return; }
       if (total === INCOMPLETE || pos + total > buf.length) {
         this.need = total === INCOMPLETE ? -1 : total;
         this.stash(buf.subarray(pos));
@@ -198,12 +216,15 @@ export class Decoder {
     this.pendingLen += part.length;
   }
 
-  private giveUp(rest: Buffer): number {
-    this.broken = true;
-    const bytes = Buffer.concat([...this.pending, rest]);
-    this.pending = [];
-    this.pendingLen = 0;
-    this.parser.parse(bytes);
+  private reject(err: Error): void {
+    if (this.stopped) return;
+    this.stop();
+    this.sink.onError(err);
+  }
+
+  /** a remaining length of more than 4 bytes: no packet boundary can be found after it */
+  private badLength(): number {
+    this.reject(new PacketError(MALFORMED_PACKET, `a remaining length of more than 4 bytes [MQTT-${this.v5 ? '1.5.5' : '2.2.3'}]`));
     return -1;
   }
 
@@ -216,17 +237,23 @@ export class Decoder {
       if (p) { this.sink.onPacket(p); return; }
     } else if (total === 4 && buf[pos + 1] === 2) {
       const cmd = ACK_CMD[first];
-      if (cmd !== undefined) {
-        const p = { cmd, retain: false, qos: cmd === 'pubrel' ? 1 : 0, dup: false, length: 2, topic: null, payload: null, messageId: (buf[pos + 2]! << 8) | buf[pos + 3]! } as Packet;
+      const messageId = (buf[pos + 2]! << 8) | buf[pos + 3]!;
+      if (cmd !== undefined && messageId !== 0) {
+        const p = { cmd, retain: false, qos: cmd === 'pubrel' ? 1 : 0, dup: false, length: 2, topic: null, payload: null, messageId } as Packet;
         if (this.v5) (p as { reasonCode?: number }).reasonCode = 0;
         this.sink.onPacket(p);
         return;
       }
     }
+    const defect = checkPacket(buf, pos, total, this.version);
+    if (defect) { this.reject(defect); return; }
     this.parser.parse(pos === 0 && total === buf.length ? buf : buf.subarray(pos, pos + total));
   }
 
-  /** PUBLISH without MQTT 5 properties [MQTT-3.3.1, MQTT-3.3.2]; undefined leaves it to mqtt-packet */
+  /**
+   * PUBLISH without MQTT 5 properties [MQTT-3.3.1, MQTT-3.3.2]; undefined leaves it to the slow
+   * path: one with properties, or one with a defect (checkPacket names it).
+   */
   private readPublish(buf: Buffer, pos: number, total: number): Packet | undefined {
     const first = buf[pos]!;
     const qos = (first >> 1) & 3;
@@ -244,6 +271,8 @@ export class Decoder {
       cursor++;
     }
     if (cursor > end) return undefined;
+    if (qos > 0 && buf[topicEnd] === 0 && buf[topicEnd + 1] === 0) return undefined;
+    if (receivedTopicDefect(buf, at + 2, topicEnd) !== undefined) return undefined;
     const p = {
       cmd: 'publish', retain: (first & 1) !== 0, qos, dup: (first & 8) !== 0, length,
       topic: buf.toString('utf8', at + 2, topicEnd), payload: buf.subarray(cursor, end),

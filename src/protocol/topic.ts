@@ -1,4 +1,5 @@
 // Topic name / filter validation and matching [MQTT-4.7].
+import { isUtf8 } from 'node:buffer';
 
 /** Returns an error text, or undefined when `topic` is a valid topic name for PUBLISH. */
 export function checkTopicName(topic: string): string | undefined {
@@ -38,4 +39,26 @@ export function topicMatches(filter: string, topic: string): boolean {
     if (level !== '+' && level !== t[i]) return false;
   }
   return f.length === t.length;
+}
+
+/** What is wrong with a topic name received from the wire, as a code the decoder turns into its error text. */
+export type ReceivedTopicDefect = 'empty' | 'wildcard' | 'nul' | 'utf8';
+
+/**
+ * Checks the topic name bytes buf[start, end) of a PUBLISH from the wire: empty [MQTT-4.7.3-1]
+ * (allowed only with a v5 topic alias: the caller decides), a wildcard [MQTT-3.3.2-2], U+0000 or
+ * ill-formed UTF-8 [MQTT-1.5.4-1, MQTT-1.5.4-2]. Hot path of every received PUBLISH: one pass over
+ * the bytes, and the UTF-8 validation (native) only for a topic with a byte >= 0x80.
+ */
+export function receivedTopicDefect(buf: Buffer, start: number, end: number): ReceivedTopicDefect | undefined {
+  if (start === end) return 'empty';
+  let high = false;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b === 0x2b || b === 0x23) return 'wildcard';
+    if (b === 0) return 'nul';
+    if (b >= 0x80) high = true;
+  }
+  if (high && !isUtf8(buf.subarray(start, end))) return 'utf8';
+  return undefined;
 }

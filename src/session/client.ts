@@ -7,7 +7,7 @@ import type {
 } from './types.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import { Outbox } from './outbox.ts';
-import { ConnectionClosedError, ConnectionRefusedError, MqttError } from './errors.ts';
+import { ConnectionClosedError, ConnectionRefusedError, MqttError, ProtocolError } from './errors.ts';
 import { backoffDelay, isRetryable, RUN_SESSION_EXPIRY_S } from './reconnect-policy.ts';
 
 export interface ClientEvents {
@@ -179,8 +179,10 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   private request(conn: Connection, build: (id: number) => Parameters<Connection['send']>[0], sent?: (id: number) => void): Promise<number[]> {
     return new Promise((resolve, reject) => {
       const id = this.outbox.allocateId((i) => conn.pendingAcks.has(i));
-      conn.pendingAcks.set(id, { resolve, reject });
-      conn.send(build(id));
+      const packet = build(id);
+      const filters = packet.cmd === 'subscribe' ? packet.subscriptions.length : packet.cmd === 'unsubscribe' ? packet.unsubscriptions.length : undefined;
+      conn.pendingAcks.set(id, { resolve, reject, filters });
+      conn.send(packet);
       sent?.(id);
     });
   }
@@ -273,7 +275,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
         return;
       } catch (err) {
         lastErr = err as Error;
-        if (err instanceof ConnectionRefusedError && !isRetryable(err)) break;
+        if ((err instanceof ConnectionRefusedError || err instanceof ProtocolError) && !isRetryable(err)) break;
       }
     }
     this.finish(lastErr);

@@ -1,7 +1,9 @@
 // One connection's life: transport, CONNECT/CONNACK, keepalive, the QoS flows both ways.
 // State that must outlive the connection (outbox, inbound QoS 2 ids) belongs to the host (Client).
 import type { Duplex } from 'node:stream';
-import { Decoder, encode, type IConnackPacket, type IPublishPacket, type Packet, type ProtocolVersion } from '../protocol/codec.ts';
+import {
+  Decoder, encode, MALFORMED_PACKET, PacketError, PROTOCOL_ERROR, type IConnackPacket, type IPublishPacket, type Packet, type ProtocolVersion,
+} from '../protocol/codec.ts';
 import { connackText, reasonText } from '../protocol/reason-codes.ts';
 import { ConnectionClosedError, ConnectionRefusedError, MqttError, ProtocolError, TimeoutError } from './errors.ts';
 import type { ConnackInfo, InboundMessage, SessionOptions } from './types.ts';
@@ -29,6 +31,8 @@ export interface ConnectionHost {
 interface PendingAck {
   resolve(codes: number[]): void;
   reject(err: Error): void;
+  /** topic filters in the SUBSCRIBE/UNSUBSCRIBE: its SUBACK/UNSUBACK has a reason code for each */
+  filters?: number;
 }
 
 export class Connection {
@@ -68,7 +72,9 @@ export class Connection {
     this.label = opts.clientId ? opts.clientId : '(null)';
     this.decoder = new Decoder(this.version, {
       onPacket: (p) => this.onPacket(p),
-      onError: (e) => this.fail(new ProtocolError(`malformed packet from the broker: ${e.message}`)),
+      onError: (e) => (e instanceof PacketError
+        ? this.protocolViolation(e.reasonCode, e.message)
+        : this.protocolViolation(MALFORMED_PACKET, `malformed packet: ${e.message}`)),
     });
   }
 
@@ -199,9 +205,15 @@ export class Connection {
   /** Synchronous, so packets behind the CONNACK in the same chunk find the connection ready. */
   private onConnack(p: IConnackPacket): void {
     const w = this.connackWaiter;
-    this.connackWaiter = undefined;
-    if (!w) return this.fail(new ProtocolError('unexpected second CONNACK'));
+    if (!w) return this.protocolViolation(PROTOCOL_ERROR, `a second CONNACK ${this.version === 5 ? '[MQTT-3.2.0-2]' : '[MQTT-3.2]'}`);
     const code = p.reasonCode ?? p.returnCode ?? 0;
+    if (code === 0 && p.sessionPresent && this.opts.clean && this.version >= 4) {
+      // the waiter stays: closed() rejects it with this error
+      const v5 = this.version === 5;
+      return this.protocolViolation(PROTOCOL_ERROR,
+        `CONNACK with session present 1 answering a CONNECT with ${v5 ? 'clean start' : 'clean session'} ${v5 ? '[MQTT-3.2.2-4]' : '[MQTT-3.2.2-1]'}`);
+    }
+    this.connackWaiter = undefined;
     if (code !== 0) {
       const err = new ConnectionRefusedError(code, connackText(code, this.version), p.properties?.reasonString);
       w.reject(err);
@@ -220,6 +232,25 @@ export class Connection {
     this.state = 'connected';
     this.startKeepalive(props?.serverKeepAlive ?? this.opts.keepalive);
     w.resolve(this.info);
+  }
+
+  /**
+   * The broker broke the protocol: the connection ends with one ProtocolError naming what and the
+   * rule (not retried: the broker will do it again). MQTT 5 sends a DISCONNECT with the reason
+   * code first (0x81 malformed packet, 0x82 protocol error, ...) [MQTT-4.13.1]; nothing more is
+   * decoded, so no packet behind the bad one is delivered.
+   */
+  protocolViolation(reasonCode: number, text: string): void {
+    if (this.state === 'closed' || this.closeError) return;
+    this.decoder.stop();
+    const err = new ProtocolError(`protocol error from the broker: ${text}`);
+    const socket = this.socket;
+    if (this.version !== 5 || !socket || socket.destroyed) return this.fail(err);
+    this.closeError = err;
+    this.send({ cmd: 'disconnect', reasonCode });
+    this.state = 'disconnecting';
+    socket.end(); // flushes the DISCONNECT (end() uncorks); 'close' comes when the broker closes too
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   /** Called by inbound handlers: the broker asked us to go (v5 DISCONNECT). */

@@ -1,24 +1,32 @@
 // Handlers for packets from the broker, keyed by packet type. Each sees a narrow context.
-import type {
-  IDisconnectPacket, IPubackPacket, IPubcompPacket, IPublishPacket, IPubrecPacket, IPubrelPacket,
-  ISubackPacket, IUnsubackPacket, Packet, ProtocolVersion,
+// What needs the session to judge is checked here (topic aliases against what we allowed, one
+// reason code per filter, packets a broker never sends); what a packet alone shows, in the codec.
+import {
+  PROTOCOL_ERROR, type IDisconnectPacket, type IPubackPacket, type IPubcompPacket, type IPublishPacket,
+  type IPubrecPacket, type IPubrelPacket, type ISubackPacket, type IUnsubackPacket, type Packet, type ProtocolVersion,
 } from '../protocol/codec.ts';
 import { reasonText } from '../protocol/reason-codes.ts';
-import { ProtocolError, ReasonCodeError } from './errors.ts';
+import { ReasonCodeError } from './errors.ts';
 import type { ConnectionHost } from './connection.ts';
-import type { InboundMessage } from './types.ts';
+import type { InboundMessage, SessionOptions } from './types.ts';
 
 export interface InboundContext {
   readonly host: ConnectionHost;
   readonly version: ProtocolVersion;
-  readonly pendingAcks: Map<number, { resolve(codes: number[]): void; reject(err: Error): void }>;
+  readonly opts: Pick<SessionOptions, 'connectProperties'>;
+  readonly pendingAcks: Map<number, { resolve(codes: number[]): void; reject(err: Error): void; filters?: number }>;
   readonly aliasesIn: Map<number, string>;
   send(p: Packet): void;
   pump(): void;
   fail(err: Error): void;
+  /** ends the connection: the broker broke the protocol (v5: DISCONNECT with reasonCode first) */
+  protocolViolation(reasonCode: number, text: string): void;
   brokerDisconnect(code: number, reason: string | undefined): void;
   pingAnswered(): void;
 }
+
+/** v5 DISCONNECT reason: a topic alias above the maximum the receiver allowed [MQTT-3.14.2.1] */
+const TOPIC_ALIAS_INVALID = 0x94;
 
 type Handler<P> = (c: InboundContext, p: P) => void;
 
@@ -26,10 +34,15 @@ function publish(c: InboundContext, p: IPublishPacket): void {
   let topic = p.topic;
   const alias = p.properties?.topicAlias;
   if (alias !== undefined) {
+    if (alias === 0) return c.protocolViolation(PROTOCOL_ERROR, 'PUBLISH with topic alias 0 [MQTT-3.3.2-8]');
+    const max = c.opts.connectProperties?.topicAliasMaximum ?? 0;
+    if (alias > max) {
+      return c.protocolViolation(TOPIC_ALIAS_INVALID, `PUBLISH with topic alias ${alias}, above the topic alias maximum ${max} of our CONNECT [MQTT-3.3.2-11]`);
+    }
     if (topic) c.aliasesIn.set(alias, topic);
     else {
       const known = c.aliasesIn.get(alias);
-      if (known === undefined) return c.fail(new ProtocolError(`broker used unknown topic alias ${alias}`));
+      if (known === undefined) return c.protocolViolation(PROTOCOL_ERROR, `PUBLISH with an empty topic and topic alias ${alias}, which the broker never set [MQTT-3.3.2.3.4]`);
       topic = known;
     }
   }
@@ -112,10 +125,36 @@ function pubcomp(c: InboundContext, p: IPubcompPacket): void {
 function ack(c: InboundContext, p: ISubackPacket | IUnsubackPacket): void {
   const w = c.pendingAcks.get(p.messageId!);
   if (!w) return;
-  c.pendingAcks.delete(p.messageId!);
   // v3.1.1 UNSUBACK has no codes: every filter succeeded
-  const codes = (p as ISubackPacket).granted ?? (p as { reasonCode?: number[] }).reasonCode;
-  w.resolve(Array.isArray(codes) ? codes.map(Number) : []);
+  const found = (p as ISubackPacket).granted ?? (p as { reasonCode?: number[] }).reasonCode;
+  const codes = Array.isArray(found) ? found.map(Number) : [];
+  const hasCodes = p.cmd === 'suback' || c.version === 5;
+  if (hasCodes && w.filters !== undefined && codes.length !== w.filters) {
+    // the waiter stays: the close rejects it with this error
+    return c.protocolViolation(PROTOCOL_ERROR, countMismatch(p.cmd, codes.length, w.filters, c.version));
+  }
+  c.pendingAcks.delete(p.messageId!);
+  w.resolve(codes);
+}
+
+/** "SUBACK with 1 reason code for a SUBSCRIBE of 2 topic filters [MQTT-3.8.4-6]" */
+function countMismatch(cmd: 'suback' | 'unsuback', got: number, filters: number, version: ProtocolVersion): string {
+  const code = version === 5 ? 'reason code' : 'return code';
+  const request = cmd === 'suback' ? 'SUBSCRIBE' : 'UNSUBSCRIBE';
+  const rule = cmd === 'unsuback' ? '[MQTT-3.11.3-1]' : version === 5 ? '[MQTT-3.8.4-6]' : '[MQTT-3.8.4-5]';
+  return `${cmd.toUpperCase()} with ${got} ${code}${got === 1 ? '' : 's'} for ${request === 'SUBSCRIBE' ? 'a' : 'an'} ${request} of ${filters} topic filter${filters === 1 ? '' : 's'} ${rule}`;
+}
+
+/** CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ: packets only a client sends [MQTT-2.1.2] */
+function clientPacket(c: InboundContext, p: Packet): void {
+  c.protocolViolation(PROTOCOL_ERROR, `${p.cmd.toUpperCase()} from the broker, a packet only a client sends ${c.version === 5 ? '[MQTT-2.1.2]' : '[MQTT-2.2.1]'}`);
+}
+
+/** We never start (re-)authentication, so a broker has no AUTH to send [MQTT-4.12.0-6, MQTT-4.12.1] */
+function auth(c: InboundContext): void {
+  c.protocolViolation(PROTOCOL_ERROR, c.opts.connectProperties?.authenticationMethod === undefined
+    ? 'AUTH from the broker, but our CONNECT had no authentication method [MQTT-4.12.0-6]'
+    : 'AUTH from the broker, but we started no re-authentication [MQTT-4.12.1]');
 }
 
 function disconnect(c: InboundContext, p: IDisconnectPacket): void {
@@ -127,4 +166,6 @@ export const handlers: Partial<Record<Packet['cmd'], Handler<never>>> = {
   suback: ack, unsuback: ack,
   pingresp: (c) => c.pingAnswered(),
   disconnect,
+  connect: clientPacket, subscribe: clientPacket, unsubscribe: clientPacket, pingreq: clientPacket,
+  auth,
 } as Partial<Record<Packet['cmd'], Handler<never>>>;
