@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeBroker, acceptConnect, autoAck, type FakeConn } from './helpers/fake-broker.ts';
-import { opts, tcp, FAST_RECONNECT } from './session-helpers.ts';
+import { opts, tcp, FAST_RECONNECT } from './helpers/session-helpers.ts';
 import { Client } from '../src/session/client.ts';
 import { runBin } from './helpers/run-bin.ts';
 import { RUN_SESSION_EXPIRY_S } from '../src/session/reconnect-policy.ts';
@@ -16,7 +16,9 @@ async function brokerDroppingAfterPubrec(opts: { sessionPresent: boolean; assign
   return startFakeBroker(async (c: FakeConn) => {
     n++;
     if (n === 1) {
-      acceptConnect(c, c.version === 5 && opts.assignedId ? { properties: { assignedClientIdentifier: opts.assignedId } } : {});
+      // a broker assigns an id only to a client that sent none [MQTT-3.2.2.3.7]
+      const assign = c.version === 5 && opts.assignedId && c.connect.clientId === '';
+      acceptConnect(c, assign ? { properties: { assignedClientIdentifier: opts.assignedId } } : {});
       const p = await c.next('publish') as IPublishPacket;
       c.send({ cmd: 'pubrec', messageId: p.messageId! });
       await c.next('pubrel');
@@ -30,28 +32,41 @@ async function brokerDroppingAfterPubrec(opts: { sessionPresent: boolean; assign
 
 const packets = (c: FakeConn, cmd: string): Packet[] => c.received.filter((p) => p.cmd === cmd);
 
-test('MQTT 5 without -c: a session is kept across the reconnect and ended at the end, so QoS 2 stays exactly once', async () => {
-  const fb = await brokerDroppingAfterPubrec({ sessionPresent: true, assignedId: 'auto-1' });
-  const c = new Client(opts(tcp(fb.port), { protocolVersion: 5 }), FAST_RECONNECT);
-  await c.connect();
-  const republished: number[] = [];
-  c.on('republished', (n) => republished.push(n));
-  await c.publish({ topic: 'k/2', payload: Buffer.from('once'), qos: 2, retain: false });
-  await c.end();
-  const [first, second] = fb.connections;
-  const c1 = first!.connect as IConnectPacket;
-  const c2 = second!.connect as IConnectPacket;
-  assert.deepEqual([c1.clean, c1.clientId, c1.properties?.sessionExpiryInterval], [true, '', RUN_SESSION_EXPIRY_S]);
-  assert.deepEqual([c2.clean, c2.clientId, c2.properties?.sessionExpiryInterval], [false, 'auto-1', RUN_SESSION_EXPIRY_S]);
-  // into the kept session only the PUBREL goes again: the message itself is not published twice
-  assert.equal(packets(second!, 'publish').length, 0);
-  assert.deepEqual(packets(second!, 'pubrel').map((p) => (p as { messageId: number }).messageId), [1]);
-  assert.deepEqual(republished, []);
-  const disconnect = packets(second!, 'disconnect')[0] as { properties?: { sessionExpiryInterval?: number } };
-  assert.equal(disconnect.properties?.sessionExpiryInterval, 0);
-  assert.equal(fb.connections.length, 2);
-  await fb.stop();
-});
+// [id given, first CONNECT's clean flag and id, the reconnect's id]: a fresh id of ours starts with
+// Clean Start 0 (mosquitto persists only such sessions across its restarts); -i ID starts clean
+const KEEP_CASES: Array<[string | undefined, boolean, RegExp, RegExp]> = [
+  [undefined, false, /^tsmqtt-[0-9a-f]{12}$/, /^tsmqtt-[0-9a-f]{12}$/],
+  ['mine', true, /^mine$/, /^mine$/],
+  ['', true, /^$/, /^auto-1$/],
+];
+
+for (const [id, firstClean, firstId, againId] of KEEP_CASES) {
+  test(`MQTT 5 without -c (id ${JSON.stringify(id)}): a session is kept across the reconnect and ended at the end, so QoS 2 stays exactly once`, async () => {
+    const fb = await brokerDroppingAfterPubrec({ sessionPresent: true, assignedId: 'auto-1' });
+    const c = new Client(opts(tcp(fb.port), { protocolVersion: 5, ...(id === undefined ? {} : { clientId: id }) }), FAST_RECONNECT);
+    await c.connect();
+    const republished: number[] = [];
+    c.on('republished', (n) => republished.push(n));
+    await c.publish({ topic: 'k/2', payload: Buffer.from('once'), qos: 2, retain: false });
+    await c.end();
+    const [first, second] = fb.connections;
+    const c1 = first!.connect as IConnectPacket;
+    const c2 = second!.connect as IConnectPacket;
+    assert.deepEqual([c1.clean, c1.properties?.sessionExpiryInterval], [firstClean, RUN_SESSION_EXPIRY_S]);
+    assert.match(c1.clientId, firstId);
+    assert.deepEqual([c2.clean, c2.properties?.sessionExpiryInterval], [false, RUN_SESSION_EXPIRY_S]);
+    assert.match(c2.clientId, againId);
+    if (id === undefined) assert.equal(c2.clientId, c1.clientId);
+    // into the kept session only the PUBREL goes again: the message itself is not published twice
+    assert.equal(packets(second!, 'publish').length, 0);
+    assert.deepEqual(packets(second!, 'pubrel').map((p) => (p as { messageId: number }).messageId), [1]);
+    assert.deepEqual(republished, []);
+    const disconnect = packets(second!, 'disconnect')[0] as { properties?: { sessionExpiryInterval?: number } };
+    assert.equal(disconnect.properties?.sessionExpiryInterval, 0);
+    assert.equal(fb.connections.length, 2);
+    await fb.stop();
+  });
+}
 
 test('no session on the broker after the reconnect (MQTT 3.1.1, clean): the PUBREC\'d QoS 2 message is published again as new', async () => {
   const fb = await brokerDroppingAfterPubrec({ sessionPresent: false });

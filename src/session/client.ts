@@ -6,6 +6,7 @@ import type {
   Subscription, UserProperties, WriteCallback,
 } from './types.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
+import { randomClientId } from './connect-packet.ts';
 import { Outbox } from './outbox.ts';
 import { ConnectionClosedError, ConnectionRefusedError, MqttError, ProtocolError } from './errors.ts';
 import { backoffDelay, isRetryable, RUN_SESSION_EXPIRY_S } from './reconnect-policy.ts';
@@ -69,6 +70,12 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
     this.connectOptions = this.runSession
       ? { ...options, connectProperties: { ...options.connectProperties, sessionExpiryInterval: RUN_SESSION_EXPIRY_S } }
       : options;
+    if (this.runSession && options.clientId === undefined) {
+      // mosquitto 2.0.11 saves to disk only sessions whose connection had Clean Start 0
+      // (persist__client_save), so a first connect with Clean Start 1 loses the session in a broker
+      // restart. A fresh id of our own has no old session to resume: Clean Start 0 from the start.
+      this.connectOptions = { ...this.connectOptions, clean: false, clientId: randomClientId() };
+    }
   }
 
   /** First connection; rejects with ConnectionRefusedError | TransportError | TimeoutError. */

@@ -2,10 +2,15 @@
 import type { IConnackPacket, IConnectPacket } from '../protocol/codec.ts';
 import type { ConnackInfo, SessionOptions } from './types.ts';
 
+/** 19 characters, within MQTT 3.1's 23; Math.random: an id is not a secret, and crypto costs start-up */
+export function randomClientId(): string {
+  return `tsmqtt-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`;
+}
+
 export function buildConnect(o: SessionOptions): IConnectPacket {
   let clientId = o.clientId ?? '';
   // MQTT 3.1 has no zero-length client id, and a persistent session needs a stable one
-  if (clientId === '' && o.protocolVersion === 3) clientId = `tsmqtt-${Math.random().toString(16).slice(2, 14)}`;
+  if (clientId === '' && o.protocolVersion === 3) clientId = randomClientId();
   const p: IConnectPacket = {
     cmd: 'connect',
     protocolId: o.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
