@@ -73,6 +73,9 @@ const CASES: Case[] = [
   { what: 'PUBLISH with an empty topic', versions: [4, 5], tool: 'tssub', reason: 0x82,
     broker: toSubscriber((v) => publish(v, 0x30, '', undefined, 'x')),
     error: (v) => `PUBLISH with an empty topic${v === 5 ? ' and no topic alias' : ''} [MQTT-4.7.3-1]` },
+  { what: 'a bad PUBLISH in the CONNACK\'s write, before the SUBSCRIBE (the error, not "not connected")', versions: [4, 5], tool: 'tssub', reason: 0x82, stdout: '',
+    broker: async (c, v) => { c.sendRaw(Buffer.concat([v === 5 ? hex('2003 0000 00') : hex('2002 0000'), publish(v, 0x30, '', undefined, 'x')])); },
+    error: (v) => `PUBLISH with an empty topic${v === 5 ? ' and no topic alias' : ''} [MQTT-4.7.3-1]` },
   { what: 'QoS 1 PUBLISH with packet id 0', versions: [4, 5], tool: 'tssub', reason: 0x82,
     broker: toSubscriber((v) => publish(v, 0x32, 'a', 0, 'x')),
     error: (v) => `QoS 1 PUBLISH with packet id 0 ${v === 5 ? '[MQTT-2.2.1-4]' : '[MQTT-2.3.1-1]'}` },
@@ -142,7 +145,8 @@ const CASES: Case[] = [
     error: (v) => (v === 5
       ? 'CONNACK with a remaining length of 0 (at least 3: flags, reason code, property length) [MQTT-3.2.2]'
       : 'CONNACK with a remaining length of 0 (must be 2) [MQTT-3.2.1]') },
-  { what: 'session present answering a clean CONNECT', versions: [4, 5], tool: 'tspub', reason: 0x82,
+  // with -i: the first CONNECT has Clean Start 1 (MQTT 5 without -i starts its kept session with Clean Start 0)
+  { what: 'session present answering a clean CONNECT', versions: [4, 5], tool: 'tspub', reason: 0x82, args: ['-i', 'clean-one'],
     broker: async (c) => { acceptConnect(c, { sessionPresent: true }); },
     error: (v) => (v === 5
       ? 'CONNACK with session present 1 answering a CONNECT with clean start [MQTT-3.2.2-4]'

@@ -28,7 +28,7 @@ const protocol = (text: string): PacketError => new PacketError(PROTOCOL_ERROR, 
 const rule = (v: Version, v311: string, v5: string): string => `[MQTT-${v === 5 ? v5 : v311}]`;
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 const u16 = (buf: Buffer, at: number): number => (buf[at]! << 8) | buf[at + 1]!;
-const article = (name: string): string => (/^[AEIOU]/.test(name) ? 'an' : 'a');
+const article = (word: string): string => (/^(?:[aeio]|un)/i.test(word) ? 'an' : 'a');
 
 /** Packet type and fixed-header flags [MQTT-2.1.2, MQTT-2.1.3]. */
 export function checkFixedHeader(first: number, v: Version): PacketError | undefined {
@@ -306,7 +306,7 @@ function overrun(name: string, pname: string): PacketError {
 }
 
 function stringDefect(s: Buffer, name: string, pname: string): PacketError | undefined {
-  if (s.indexOf(0) >= 0) return malformed(`${name} with a ${pname} containing U+0000 [MQTT-1.5.4-2]`);
-  if (!isUtf8(s)) return malformed(`${name} with a ${pname} that is not well-formed UTF-8 [MQTT-1.5.4-1]`);
+  if (s.indexOf(0) >= 0) return malformed(`${name} with ${article(pname)} ${pname} containing U+0000 [MQTT-1.5.4-2]`);
+  if (!isUtf8(s)) return malformed(`${name} with ${article(pname)} ${pname} that is not well-formed UTF-8 [MQTT-1.5.4-1]`);
   return undefined;
 }

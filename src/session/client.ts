@@ -49,6 +49,8 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   private needDrain = false;
   private ending = false;
   private finished = false;
+  /** what ended the client: a subscribe after the end names it, not just 'not connected' */
+  private finishError: Error | undefined;
   private paused = false;
   private idleWaiters: Array<() => void> = [];
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -195,7 +197,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   }
 
   private requireConn(): Connection {
-    if (!this.conn || this.conn.state !== 'connected') throw new MqttError('not connected');
+    if (!this.conn || this.conn.state !== 'connected') throw this.finishError ?? this.conn?.failure ?? new MqttError('not connected');
     return this.conn;
   }
 
@@ -291,6 +293,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   private finish(err: Error | undefined): void {
     if (this.finished) return;
     this.finished = true;
+    this.finishError = err;
     clearTimeout(this.reconnectTimer);
     if (this.outbox.size > 0) this.outbox.failAll(err ?? new ConnectionClosedError('connection closed'));
     this.onProgress();

@@ -253,6 +253,11 @@ export class Connection {
     setTimeout(() => socket.destroy(), 1000).unref();
   }
 
+  /** the error this connection is ending with, once known (a v5 protocol error waits for the broker's close) */
+  get failure(): Error | undefined {
+    return this.closeError;
+  }
+
   /** Called by inbound handlers: the broker asked us to go (v5 DISCONNECT). */
   brokerDisconnect(code: number, reason: string | undefined): void {
     this.fail(new ConnectionClosedError(`the broker closed the connection: ${reasonText(code)}${reason ? ` (${reason})` : ''}`, code));
