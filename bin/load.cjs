@@ -17,7 +17,7 @@ const path = require('node:path');
 const { createRequire, wrap } = require('node:module');
 const vm = require('node:vm');
 
-// Told by the bundle just before it changes V8's flags (src/cli/memory.ts, tspub -l). V8 stamps a
+// Told by the bundle just before it changes V8's flags (src/cli/runtime/memory.ts, tspub -l). V8 stamps a
 // code cache with the flags in force when it is made and every run starts with the default ones,
 // so a cache made after the change (at exit) would be rejected by every later run, -l ones too.
 // Setting such flags before the compile instead would cost ~5 ms of every start: Node's own modules

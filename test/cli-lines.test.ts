@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { LineReader } from '../src/cli/stdin-lines.ts';
-import { ChangeFilter, lineParser, type LineDefaults } from '../src/cli/pub/line-format.ts';
-import { compileTemplate } from '../src/cli/pub/template.ts';
+import { LineReader } from '../src/cli/messages/stdin-lines.ts';
+import { ChangeFilter, lineParser, type LineDefaults } from '../src/cli/messages/line-format.ts';
+import { compileTemplate } from '../src/cli/messages/template.ts';
 
 function readAll(chunks: Buffer[], stopEvery = 0): Promise<Buffer[]> {
   const s = new PassThrough();

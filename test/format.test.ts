@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createPrinter, OutBuffer } from '../src/cli/format/index.ts';
-import { compileFormat } from '../src/cli/format/compile.ts';
-import { cjsonNumber, parseCJ, printCJ } from '../src/cli/format/cjson.ts';
-import { strftimeOne } from '../src/cli/format/strftime.ts';
-import { UsageError } from '../src/cli/errors.ts';
+import { createPrinter, OutBuffer } from '../src/cli/output/index.ts';
+import { compileFormat } from '../src/cli/output/compile.ts';
+import { cjsonNumber, parseCJ, printCJ } from '../src/cli/output/cjson.ts';
+import { strftimeOne } from '../src/cli/output/strftime.ts';
+import { UsageError } from '../src/cli/runtime/errors.ts';
 import type { InboundMessage } from '../src/session/types.ts';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5) + 678.9; // 2026-01-02T03:04:05.678900Z

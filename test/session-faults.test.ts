@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startFakeBroker, acceptConnect, autoAck } from './helpers/fake-broker.ts';
-import { connected, opts, rejection, tcp, FAST_RECONNECT } from './session-helpers.ts';
+import { connected, opts, rejection, tcp, FAST_RECONNECT } from './helpers/session-helpers.ts';
 import { Client } from '../src/session/client.ts';
 import { ConnectionRefusedError, ProtocolError, ReasonCodeError, TimeoutError, TransportError } from '../src/session/errors.ts';
 

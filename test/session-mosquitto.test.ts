@@ -4,8 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import type { Certs } from './helpers/certs.ts';
-import { clientSuite } from './session-suite.ts';
-import { collector, connected, opts, rejection, tcp } from './session-helpers.ts';
+import { clientSuite } from './helpers/session-suite.ts';
+import { collector, connected, opts, rejection, tcp } from './helpers/session-helpers.ts';
 import { ConnectionRefusedError, ReasonCodeError, TransportError } from '../src/session/errors.ts';
 import type { TlsOptions, TransportOptions } from '../src/session/types.ts';
 
@@ -174,7 +174,7 @@ test('a pipe of 70,000 QoS 1 messages crosses the packet id wrap and delivers ev
   const got = collector(sub);
   await sub.subscribe([{ topic: 'wrap/q1', qos: 1 }]);
   const pub = await connected(opts(tcp(broker.port)));
-  const { pump } = await import('./session-helpers.ts');
+  const { pump } = await import('./helpers/session-helpers.ts');
   const N = 70_000;
   await pump(pub, N, (i) => ({ topic: 'wrap/q1', payload: Buffer.from(String(i)), qos: 1 }));
   await pub.end();

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
-import { collector, connected, opts, tcp, FAST_RECONNECT } from './session-helpers.ts';
+import { collector, connected, opts, tcp, FAST_RECONNECT } from './helpers/session-helpers.ts';
 import type { Client } from '../src/session/client.ts';
 
 let broker: Mosquitto;

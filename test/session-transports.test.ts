@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { startWsGateway, type WsGateway } from './helpers/ws-gateway.ts';
 import { startEmbedded, type Embedded } from './helpers/embedded.ts';
-import { clientSuite } from './session-suite.ts';
-import { connected, opts, rejection, tcp } from './session-helpers.ts';
+import { clientSuite } from './helpers/session-suite.ts';
+import { connected, opts, rejection, tcp } from './helpers/session-helpers.ts';
 
 let broker: Mosquitto;
 let ws: WsGateway;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeBroker, acceptConnect, autoAck } from './helpers/fake-broker.ts';
 import { startMosquitto } from './helpers/mosquitto.ts';
-import { collector, connected, opts, rejection, tcp, NO_RECONNECT } from './session-helpers.ts';
+import { collector, connected, opts, rejection, tcp, NO_RECONNECT } from './helpers/session-helpers.ts';
 import { Client } from '../src/session/client.ts';
 import type { Packet } from '../src/protocol/codec.ts';
 

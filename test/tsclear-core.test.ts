@@ -2,13 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
-import { takeSnapshot } from '../src/cli/clear-snapshot.ts';
-import { clearTopics, verifyCleared } from '../src/cli/clear-runner.ts';
-import { preview, previewOf } from '../src/cli/clear-report.ts';
+import { takeSnapshot } from '../src/cli/clear/snapshot.ts';
+import { clearTopics, verifyCleared } from '../src/cli/clear/clearing.ts';
+import { preview, previewOf } from '../src/cli/clear/report.ts';
 import { Client } from '../src/session/client.ts';
 import { ReasonCodeError } from '../src/session/errors.ts';
 import { startEmbedded } from './helpers/embedded.ts';
-import { branch, connect, lines, retainedNow, seed, sessionOptions } from './tsclear-helpers.ts';
+import { branch, connect, lines, retainedNow, seed, sessionOptions } from './helpers/tsclear-helpers.ts';
 
 let m: Mosquitto;
 const ACL = [

@@ -7,7 +7,7 @@ import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { mosqSubRun } from './helpers/mosq-clients.ts';
 import { runBin, spawnBin } from './helpers/run-bin.ts';
 import { acceptConnect, autoAck, startFakeBroker } from './helpers/fake-broker.ts';
-import { branch, connect, retainedNow, seed } from './tsclear-helpers.ts';
+import { branch, connect, retainedNow, seed } from './helpers/tsclear-helpers.ts';
 import type { QoS } from '../src/session/types.ts';
 
 let m: Mosquitto;

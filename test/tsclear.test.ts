@@ -6,7 +6,7 @@ import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { runBin, spawnProcess, binPath, isolatedHome } from './helpers/run-bin.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { branch, connect, lines, retainedNow, seed } from './tsclear-helpers.ts';
+import { branch, connect, lines, retainedNow, seed } from './helpers/tsclear-helpers.ts';
 import { startEmbedded } from './helpers/embedded.ts';
 
 let m: Mosquitto;

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { Subscriber, type SubPlan } from '../src/cli/sub-runner.ts';
-import { createPrinter } from '../src/cli/format/index.ts';
+import { Subscriber, type SubPlan } from '../src/cli/sub/runner.ts';
+import { createPrinter } from '../src/cli/output/index.ts';
 import type { Client } from '../src/session/client.ts';
 import type { InboundMessage } from '../src/session/types.ts';
 

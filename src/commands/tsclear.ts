@@ -1,20 +1,21 @@
 // tsclear: find the retained messages under topic filters and clear them, dry run first.
 // Wiring only: parse, connect, hand over to clearFlow, exit.
-import { run, errorLine, type RunContext } from '../cli/run.ts';
-import { parseOptions } from '../cli/parse-options.ts';
-import { buildSession } from '../cli/session-options.ts';
-import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
-import { usageText, type HelpPage } from '../cli/help.ts';
-import { answerCommonFlags } from '../cli/info-flags.ts';
-import { VERSION } from '../cli/version.ts';
-import { applySrv } from '../cli/srv.ts';
-import { EXIT } from '../cli/exit-codes.ts';
-import { CLEAR_FOOTER, CLEAR_OPTIONS, CLEAR_SYNOPSIS, CLEAR_TABLE, clearSettings } from '../cli/clear-options.ts';
-import { clearFlow } from '../cli/clear-flow.ts';
-import { ask, canAsk } from '../cli/clear-confirm.ts';
-import { progressWanted } from '../cli/clear-progress.ts';
-import { connectForClear } from '../cli/clear-connect.ts';
-import { reportConnectRetries } from '../cli/outage-notice.ts';
+import { run, errorLine, type RunContext } from '../cli/runtime/run.ts';
+import { parseOptions } from '../cli/options/parse-options.ts';
+import { buildSession } from '../cli/options/session-options.ts';
+import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/options/password.ts';
+import { usageText, type HelpPage } from '../cli/options/help.ts';
+import { answerCommonFlags } from '../cli/runtime/info-flags.ts';
+import { VERSION } from '../cli/runtime/version.ts';
+import { applySrv } from '../cli/options/srv.ts';
+import { EXIT } from '../cli/runtime/exit-codes.ts';
+import { CLEAR_FOOTER, CLEAR_OPTIONS, CLEAR_SYNOPSIS, CLEAR_TABLE } from '../cli/clear/options.ts';
+import { clearSettings } from '../cli/clear/check.ts';
+import { clearFlow } from '../cli/clear/runner.ts';
+import { ask, canAsk } from '../cli/clear/confirm.ts';
+import { progressWanted } from '../cli/clear/progress.ts';
+import { connectForClear } from '../cli/clear/connect.ts';
+import { reportConnectRetries } from '../cli/runtime/outage-notice.ts';
 import type { ProtocolVersion } from '../session/types.ts';
 
 const PAGE: HelpPage = {

@@ -1,20 +1,20 @@
 // tspub: a drop-in mosquitto_pub. Wiring only: parse, plan, connect, publish, exit.
 import { fstatSync, readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { run, type RunContext } from '../cli/run.ts';
-import { parseOptions } from '../cli/parse-options.ts';
+import { run, type RunContext } from '../cli/runtime/run.ts';
+import { parseOptions } from '../cli/options/parse-options.ts';
 import { PUB_OPTIONS, PUB_SYNOPSIS, PUB_TABLE } from '../cli/pub/options.ts';
-import { inflightWarning, planPublish } from '../cli/pub/plan.ts';
-import { buildSession } from '../cli/session-options.ts';
-import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
-import { usageText, type HelpPage } from '../cli/help.ts';
-import { answerCommonFlags } from '../cli/info-flags.ts';
-import { VERSION } from '../cli/version.ts';
-import { applySrv } from '../cli/srv.ts';
-import { limitYoungGeneration } from '../cli/memory.ts';
-import { EXIT } from '../cli/exit-codes.ts';
-import { errorLine } from '../cli/run.ts';
-import { reportOutages } from '../cli/outage-notice.ts';
+import { inflightWarning, planPublish } from '../cli/pub/check.ts';
+import { buildSession } from '../cli/options/session-options.ts';
+import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/options/password.ts';
+import { usageText, type HelpPage } from '../cli/options/help.ts';
+import { answerCommonFlags } from '../cli/runtime/info-flags.ts';
+import { VERSION } from '../cli/runtime/version.ts';
+import { applySrv } from '../cli/options/srv.ts';
+import { limitYoungGeneration } from '../cli/runtime/memory.ts';
+import { EXIT } from '../cli/runtime/exit-codes.ts';
+import { errorLine } from '../cli/runtime/run.ts';
+import { reportOutages } from '../cli/runtime/outage-notice.ts';
 import type { PublishProperties } from '../session/types.ts';
 
 const PAGE: HelpPage = {
@@ -44,14 +44,14 @@ function stdinIsDirectory(): boolean {
 async function main(argv: string[], ctx: RunContext): Promise<number> {
   // the session (net, mqtt-packet) loads while the arguments are parsed, and not at all for
   // --help, --version and argument errors
-  const session = Promise.all([import('../session/client.ts'), import('../cli/pub/publisher.ts')]);
+  const session = Promise.all([import('../session/client.ts'), import('../cli/pub/runner.ts')]);
   ctx.usage = () => usageText(PAGE);
   // stdout holds only -d lines: `tspub -d ... | head -1` must still publish everything
   ctx.epipe = 'continue';
   const { store } = parseOptions({ tool: 'tspub', mosquittoTool: 'mosquitto_pub', table: PUB_TABLE, argv, env: process.env });
   if (answerCommonFlags(store, ctx, PAGE)) return EXIT.OK;
   if (store.completion !== undefined) {
-    const { completionScript } = await import('../cli/completion.ts');
+    const { completionScript } = await import('../cli/options/completion.ts');
     process.stdout.write(completionScript('tspub', PUB_OPTIONS, store.completion as string));
     return EXIT.OK;
   }

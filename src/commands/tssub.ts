@@ -1,20 +1,20 @@
 // tssub: a drop-in mosquitto_sub. Wiring only: parse, build the printer (a bad -F fails here, before
 // connecting), connect, subscribe, print until -C / -W / -E / --retained-only / a signal / EPIPE.
-import { run, errorLine, type RunContext } from '../cli/run.ts';
-import { parseOptions } from '../cli/parse-options.ts';
-import { SUB_OPTIONS, SUB_SYNOPSIS, SUB_TABLE } from '../cli/sub-options.ts';
-import { buildSession } from '../cli/session-options.ts';
-import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/password.ts';
-import { usageText, type HelpPage } from '../cli/help.ts';
-import { answerCommonFlags } from '../cli/info-flags.ts';
-import { VERSION } from '../cli/version.ts';
-import { applySrv } from '../cli/srv.ts';
-import { EXIT } from '../cli/exit-codes.ts';
-import { UsageError } from '../cli/errors.ts';
-import { useColor } from '../cli/terminal.ts';
-import { createPrinter } from '../cli/format/index.ts';
-import { Subscriber } from '../cli/sub-runner.ts';
-import { buildSubPlan } from '../cli/sub-plan.ts';
+import { run, errorLine, type RunContext } from '../cli/runtime/run.ts';
+import { parseOptions } from '../cli/options/parse-options.ts';
+import { SUB_OPTIONS, SUB_SYNOPSIS, SUB_TABLE } from '../cli/sub/options.ts';
+import { buildSession } from '../cli/options/session-options.ts';
+import { resolvePassword, ttyPrompt, PASSWORD_ENV } from '../cli/options/password.ts';
+import { usageText, type HelpPage } from '../cli/options/help.ts';
+import { answerCommonFlags } from '../cli/runtime/info-flags.ts';
+import { VERSION } from '../cli/runtime/version.ts';
+import { applySrv } from '../cli/options/srv.ts';
+import { EXIT } from '../cli/runtime/exit-codes.ts';
+import { UsageError } from '../cli/runtime/errors.ts';
+import { useColor } from '../cli/runtime/terminal.ts';
+import { createPrinter } from '../cli/output/index.ts';
+import { Subscriber } from '../cli/sub/runner.ts';
+import { buildSubPlan } from '../cli/sub/check.ts';
 import { Client } from '../session/client.ts';
 
 const PAGE: HelpPage = {

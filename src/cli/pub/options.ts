@@ -1,17 +1,10 @@
 // tspub's option table: the shared options plus mosquitto_pub's own, plus ours (line formats,
 // --changes-only). Help text, parser and completions read this one table.
-import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../common-options.ts';
-import { UsageError } from '../errors.ts';
-import { intIn, OptionTable, seconds, SECONDS_RANGE, type OptionSpec } from '../option-spec.ts';
+import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
+import { intIn, OptionTable, seconds, SECONDS_RANGE, type OptionSpec } from '../options/option-spec.ts';
+import { parseLineFormat } from '../messages/line-format.ts';
 
 export const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
-
-export type LineFormat = 'raw' | 'json' | 'tab';
-
-const lineFormat = (raw: string, name: string): LineFormat => {
-  if (raw === 'raw' || raw === 'json' || raw === 'tab') return raw;
-  throw new UsageError(`${name}: unknown line format '${raw}' (use raw, json or tab).`);
-};
 
 export const PUB_OPTIONS: OptionSpec[] = [
   topicOption('name', 'topic to publish to'),
@@ -23,7 +16,7 @@ export const PUB_OPTIONS: OptionSpec[] = [
   { key: 'retain', names: ['-r', '--retain'], kind: 'flag', group: 'message', help: 'retain the message' },
   { key: 'repeat', names: ['--repeat'], kind: 'value', arg: 'N', group: 'message', help: 'publish the -m/-f/-s/-n message N times; {{counter}} {{now_ms}} {{now}} {{random}} {{uuid}} in it are filled in', parse: intIn(1, 2_147_483_647, 'repeat count') },
   { key: 'repeatDelay', names: ['--repeat-delay'], kind: 'value', arg: 'seconds', group: 'message', help: `wait this long between repeats, ${SECONDS_RANGE} seconds (may be fractional)`, parse: seconds },
-  { key: 'lineFormat', names: ['--line-format'], kind: 'value', arg: 'raw|json|tab', group: 'message', help: 'with -l: raw (default); json: {"topic","payload","qos","retain","properties"} per line; tab: topic<TAB>payload', parse: lineFormat },
+  { key: 'lineFormat', names: ['--line-format'], kind: 'value', arg: 'raw|json|tab', group: 'message', help: 'with -l: raw (default); json: {"topic","payload","qos","retain","properties"} per line; tab: topic<TAB>payload', parse: parseLineFormat },
   { key: 'changesOnly', names: ['--changes-only'], kind: 'flag', group: 'message', help: 'with -l: skip a line identical to the last one sent on the same topic' },
   urlOption('name'),
   propertyOption(PUB_PROPERTY_COMMANDS),

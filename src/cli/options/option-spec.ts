@@ -1,0 +1,158 @@
+// Options are defined once, as a table of OptionSpec; the parser, --help and completions all read it.
+// A small table-driven parser instead of yargs on the start-up path: mosquitto's argv rules are simple
+// (exact names, each value is the next word even when it starts with '-', no bundling), and yargs
+// alone costs ~35-55 ms of a ~50 ms budget.
+import { UsageError } from '../runtime/errors.ts';
+import { maskUrl } from '../../session/mask-url.ts';
+
+export type OptionKind = 'flag' | 'value' | 'property';
+
+export type Group = 'connection' | 'auth' | 'tls' | 'will' | 'protocol' | 'message' | 'output' | 'reconnect' | 'misc';
+
+/** Parsed values by spec key; repeatable options hold arrays. */
+export type Store = Record<string, unknown>;
+
+export interface OptionSpec {
+  /** key in the Store */
+  key: string;
+  /** every accepted spelling: '-h', '--host' */
+  names: string[];
+  kind: OptionKind;
+  /** name of the value in help and errors: 'host' */
+  arg?: string;
+  help: string;
+  group: Group;
+  /** values accumulate in an array (file values first, then the command line) */
+  repeat?: boolean;
+  /** -P: may stand without a value (then the value is `true`) */
+  optionalValue?: boolean;
+  /** options of one exclusive set may not be combined on one command line; a later source replaces */
+  exclusive?: string;
+  /** convert and check a raw value; throw UsageError naming the option */
+  parse?: (raw: string, name: string) => unknown;
+  /** custom effect (e.g. -L sets host, port, user, topic); default: store[key] = value */
+  apply?: (store: Store, value: unknown, name: string) => void;
+  /** -D: consume words from position i (after the option name); returns [value, words used] */
+  take?: (words: string[], i: number, name: string) => [unknown, number];
+  /** hide from --help (aliases, deprecated spellings) */
+  hidden?: boolean;
+}
+
+export interface ExclusiveRule {
+  set: string;
+  /** the error when two are combined */
+  message: (a: string, b: string) => string;
+}
+
+export class OptionTable {
+  private byName = new Map<string, OptionSpec>();
+  constructor(readonly specs: OptionSpec[], readonly exclusives: ExclusiveRule[] = []) {
+    for (const s of specs) for (const n of s.names) this.byName.set(n, s);
+  }
+  lookup(name: string): OptionSpec | undefined {
+    return this.byName.get(name);
+  }
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+}
+
+export interface ParseSource {
+  /** 'command line' or a file path with line numbers */
+  label?: (wordIndex: number) => string;
+}
+
+/**
+ * Parse one source of words (argv, or one config-file line) into `store`.
+ * `seen` tracks which exclusive-set member each set got from this source.
+ */
+export function parseWords(table: OptionTable, words: string[], store: Store, where?: (i: number) => string): void {
+  const seenExclusive = new Map<string, string>();
+  for (let i = 0; i < words.length; i++) {
+    let word = words[i]!;
+    let inline: string | undefined;
+    const prefix = (): string => (where ? `${where(i)}: ` : '');
+    let spec = table.lookup(word);
+    if (!spec && word.startsWith('--')) {
+      const eq = word.indexOf('=');
+      if (eq > 2) {
+        spec = table.lookup(word.slice(0, eq));
+        if (spec) { inline = word.slice(eq + 1); word = word.slice(0, eq); }
+      }
+    }
+    if (!spec) throw new UsageError(`${prefix()}Unknown option '${maskOptionWord(word)}'.`);
+    const name = word;
+    if (spec.exclusive) {
+      const before = seenExclusive.get(spec.exclusive);
+      if (before !== undefined && before !== name) {
+        const rule = table.exclusives.find((r) => r.set === spec!.exclusive);
+        throw new UsageError(prefix() + (rule ? rule.message(before, name) : `${before} and ${name} cannot be used together.`));
+      }
+      seenExclusive.set(spec.exclusive, name);
+      // a later source (the command line after the options file) replaces the whole set
+      for (const other of table.specs) if (other.exclusive === spec.exclusive && other.key !== spec.key) delete store[other.key];
+    }
+    let value: unknown;
+    try {
+      if (spec.kind === 'flag') {
+        if (inline !== undefined) throw new UsageError(`${name} takes no value.`);
+        value = true;
+      } else if (spec.kind === 'property') {
+        const [v, used] = spec.take!(words, i + 1, name);
+        value = v;
+        i += used;
+      } else if (inline !== undefined) {
+        value = spec.parse ? spec.parse(inline, name) : inline;
+      } else if (i + 1 >= words.length || (spec.optionalValue && table.has(words[i + 1]!))) {
+        if (!spec.optionalValue) throw new UsageError(`${name} argument given but no ${spec.arg ?? 'value'} specified.`);
+        value = true;
+      } else {
+        i++;
+        value = spec.parse ? spec.parse(words[i]!, name) : words[i]!;
+      }
+    } catch (err) {
+      if (err instanceof UsageError && where) throw new UsageError(prefix() + err.message, { showUsage: err.showUsage });
+      throw err;
+    }
+    if (spec.apply) spec.apply(store, value, name);
+    else if (spec.repeat) ((store[spec.key] as unknown[] | undefined) ?? (store[spec.key] = [] as unknown[]) as unknown[]).push(value);
+    else store[spec.key] = value;
+  }
+}
+
+/** a mistyped `--urll=mqtt://u:secret@h/t` must not echo the password either */
+function maskOptionWord(word: string): string {
+  const eq = word.indexOf('=');
+  return eq < 0 ? maskUrl(word) : `${word.slice(0, eq + 1)}${maskUrl(word.slice(eq + 1))}`;
+}
+
+// ---- value parsers shared by the tables
+
+/** Strict decimal integer in [min, max]; the message names the option and the accepted range. */
+export function intIn(min: number, max: number, what: string): (raw: string, name: string) => number {
+  return (raw, name) => {
+    const s = raw.trim();
+    if (!/^[+-]?\d+$/.test(s)) throw new UsageError(`${name}: '${raw}' is not a number (${what}: ${min}-${max}).`);
+    const n = Number(s);
+    if (n < min || n > max) throw new UsageError(`${name}: ${what} ${n} is out of range (${min}-${max}).`);
+    return n;
+  };
+}
+
+/** The longest wait a Node timer holds: 2^31-1 ms (~24.8 days); a longer one fires at once, with a warning. */
+export const MAX_SECONDS = Math.floor(0x7fffffff / 1000);
+/** every duration option's range, as --help and the range error say it */
+export const SECONDS_RANGE = `0-${MAX_SECONDS}`;
+
+/** Non-negative decimal number of seconds (may be fractional) up to MAX_SECONDS, returned in milliseconds. */
+export function seconds(raw: string, name: string): number {
+  const s = raw.trim();
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s)) throw new UsageError(`${name}: '${raw}' is not a number of seconds (e.g. 0.5).`);
+  if (Number(s) > MAX_SECONDS) throw new UsageError(`${name}: ${s} is out of range (${SECONDS_RANGE} seconds).`);
+  return Math.round(Number(s) * 1000);
+}
+
+export function qos(raw: string, name: string): 0 | 1 | 2 {
+  if (raw === '0' || raw === '1' || raw === '2') return Number(raw) as 0 | 1 | 2;
+  throw new UsageError(`${name}: invalid QoS '${raw}' (use 0, 1 or 2).`);
+}

@@ -1,0 +1,65 @@
+// tssub's option table: the shared options plus mosquitto_sub's own, plus ours (--json, --snapshot).
+import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
+import { UsageError } from '../runtime/errors.ts';
+import { intIn, MAX_SECONDS, OptionTable, type OptionSpec } from '../options/option-spec.ts';
+import { checkTopicFilter } from '../../protocol/topic.ts';
+
+export const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
+
+const filter = (raw: string, name: string): string => {
+  const e = checkTopicFilter(raw);
+  if (e) throw new UsageError(`${name}: ${e}.`);
+  return raw;
+};
+
+/** -W: whole seconds; below 1 in mosquitto_sub's words, above what a Node timer holds in ours */
+const timeout = (raw: string, name: string): number => {
+  const s = raw.trim();
+  if (/^[+-]?\d+$/.test(s) && Number(s) < 1) throw new UsageError(`Invalid timeout "${Number(s)}".`);
+  if (/^\d+$/.test(s) && Number(s) > MAX_SECONDS) throw new UsageError(`${name}: ${s} is out of range (1-${MAX_SECONDS} seconds).`);
+  return intIn(1, MAX_SECONDS, 'timeout')(raw, name);
+};
+
+/** --random-filter: percentage 0-100 (may be fractional), kept as hundredths of a percent like mosquitto */
+const percent = (raw: string, name: string): number => {
+  const s = raw.trim();
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s) || Number(s) > 100) throw new UsageError(`${name}: '${raw}' is not a percentage between 0 and 100 (e.g. 50 or 12.5).`);
+  return Math.round(Number(s) * 100);
+};
+
+export const SUB_OPTIONS: OptionSpec[] = [
+  topicOption('filter', 'topic filter to subscribe to (repeatable)'),
+  { key: 'filterOut', names: ['-T', '--filter-out'], kind: 'value', arg: 'filter', group: 'message', repeat: true, help: 'do not print messages whose topic matches this filter (repeatable)', parse: filter },
+  { key: 'unsubscribe', names: ['-U', '--unsubscribe'], kind: 'value', arg: 'filter', group: 'message', repeat: true, help: 'unsubscribe from this filter after subscribing (repeatable)', parse: filter },
+  { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'exit after printing this many messages', parse: intIn(1, 2_147_483_647, 'message count') },
+  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: timeout },
+  { key: 'exitAfterSub', names: ['-E'], kind: 'flag', group: 'message', help: 'exit once every subscription is acknowledged' },
+  { key: 'noRetain', names: ['-R'], kind: 'flag', group: 'message', help: 'do not print retained ("stale") messages' },
+  { key: 'retainedOnly', names: ['--retained-only'], kind: 'flag', group: 'message', help: 'print only retained messages; exit on the first live one' },
+  { key: 'snapshot', names: ['--snapshot'], kind: 'flag', group: 'message', help: 'print the retained messages, then exit 0 once no more arrive (0.5 s quiet after the SUBACK; implies --retained-only)' },
+  { key: 'removeRetained', names: ['--remove-retained'], kind: 'flag', group: 'message', help: 'clear each retained message received (respects -T)' },
+  { key: 'retainAsPublished', names: ['--retain-as-published'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: keep the retain flag as published' },
+  { key: 'randomFilter', names: ['--random-filter'], kind: 'value', arg: 'percent', group: 'message', help: 'print only about this percentage of messages', parse: percent },
+  { key: 'verbose', names: ['-v', '--verbose'], kind: 'flag', group: 'output', help: 'print "topic payload" (on a terminal: coloured topic, indented JSON payload)' },
+  { key: 'format', names: ['-F'], kind: 'value', arg: 'format', group: 'output', help: 'output format, e.g. \'%t %p\' (mosquitto_sub -F: %-codes, @strftime, \\escapes); overrides -v' },
+  { key: 'noEol', names: ['-N'], kind: 'flag', group: 'output', help: 'no newline after each message' },
+  { key: 'pretty', names: ['--pretty'], kind: 'flag', group: 'output', help: 'indented JSON for %j, %J and --json' },
+  { key: 'json', names: ['--json'], kind: 'flag', group: 'output', help: 'one JSON object per message: payload as text (or base64), every property' },
+  urlOption('filter'),
+  propertyOption(SUB_PROPERTY_COMMANDS),
+  ...COMMON_OPTIONS.filter((o) => o.key !== 'maxInflight'),
+];
+
+export const SUB_TABLE = new OptionTable(SUB_OPTIONS, [
+  ID_RULE,
+]);
+
+export const SUB_SYNOPSIS = [
+  '{[-h host] [--unix path] [-p port] [-u username] [-P [password]] -t topic ... | -L URL [-t topic ...]}',
+  '[-c] [-k keepalive] [-q qos] [-x session-expiry] [-C count] [-E] [-R] [--retained-only [--snapshot]]',
+  '[--remove-retained] [-T filter_out ...] [-U topic ...] [-F format | --json] [-W seconds]',
+  '[-A bind_address] [--nodelay] [-S] [-i id] [-I id_prefix] [-d] [-N] [--quiet] [-v] [--pretty]',
+  WILL_SYNOPSIS,
+  TLS_SYNOPSIS,
+  '[-D command name value] [--retry-connect] [--no-reconnect]',
+];
