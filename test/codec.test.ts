@@ -251,3 +251,14 @@ test('what the checks let through is what they must: a v5 alias-only PUBLISH, a 
     assert.deepEqual([r.errors, r.packets.map((p) => p.cmd)], [[], [cmd]], bytes.toString('hex'));
   }
 });
+
+test('a repeated topic is checked once, a changed one again: the same topics as mqtt-packet, then the defect', () => {
+  const pub = (topic: string) => mqtt.generate({ cmd: 'publish', topic, payload: Buffer.from('p'), qos: 0, retain: false, dup: false } as Packet, { protocolVersion: 4 });
+  const good = ['a/b', 'a/b', 'a/c', 'a/b', 'ü/b', 'ü/b'];
+  const bytes = Buffer.concat([...good.map(pub), pub('a/+'), pub('a/b')]);
+  for (const size of [1, 5, bytes.length]) {
+    const r = decodeInChunks(bytes, 4, size);
+    assert.deepEqual(r.packets.map((p) => (p as { topic: string }).topic), good, `chunks of ${size}`);
+    assert.deepEqual(r.errors, ['PUBLISH with a wildcard (+ or #) in its topic "a/+" [MQTT-3.3.2-2]'], `chunks of ${size}`);
+  }
+});

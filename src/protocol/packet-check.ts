@@ -100,7 +100,7 @@ function checkPublish(buf: Buffer, at: number, end: number, v: Version, qos: num
     if (typeof after !== 'number') return after;
     alias = sawTopicAlias;
   }
-  const defect = receivedTopicDefect(buf, at + 2, topicEnd);
+  const defect = receivedTopicDefect(buf.toString('utf8', at + 2, topicEnd), buf, at + 2, topicEnd);
   return defect === undefined || (defect === 'empty' && alias) ? undefined : topicError(defect, buf, at + 2, topicEnd, v);
 }
 

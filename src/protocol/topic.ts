@@ -45,20 +45,16 @@ export function topicMatches(filter: string, topic: string): boolean {
 export type ReceivedTopicDefect = 'empty' | 'wildcard' | 'nul' | 'utf8';
 
 /**
- * Checks the topic name bytes buf[start, end) of a PUBLISH from the wire: empty [MQTT-4.7.3-1]
- * (allowed only with a v5 topic alias: the caller decides), a wildcard [MQTT-3.3.2-2], U+0000 or
- * ill-formed UTF-8 [MQTT-1.5.4-1, MQTT-1.5.4-2]. Hot path of every received PUBLISH: one pass over
- * the bytes, and the UTF-8 validation (native) only for a topic with a byte >= 0x80.
+ * Checks a PUBLISH's topic name from the wire, decoded (topic) from the bytes buf[start, end):
+ * empty [MQTT-4.7.3-1] (allowed only with a v5 topic alias: the caller decides), a wildcard
+ * [MQTT-3.3.2-2], U+0000 or ill-formed UTF-8 [MQTT-1.5.4-1, MQTT-1.5.4-2]. Hot path of every
+ * received PUBLISH: native string scans; ill-formed UTF-8 decodes to U+FFFD, so the bytes are
+ * validated (buffer.isUtf8) only for a topic with one.
  */
-export function receivedTopicDefect(buf: Buffer, start: number, end: number): ReceivedTopicDefect | undefined {
-  if (start === end) return 'empty';
-  let high = false;
-  for (let i = start; i < end; i++) {
-    const b = buf[i]!;
-    if (b === 0x2b || b === 0x23) return 'wildcard';
-    if (b === 0) return 'nul';
-    if (b >= 0x80) high = true;
-  }
-  if (high && !isUtf8(buf.subarray(start, end))) return 'utf8';
+export function receivedTopicDefect(topic: string, buf: Buffer, start: number, end: number): ReceivedTopicDefect | undefined {
+  if (topic.length === 0) return 'empty';
+  if (topic.indexOf('+') !== -1 || topic.indexOf('#') !== -1) return 'wildcard';
+  if (topic.indexOf('\0') !== -1) return 'nul';
+  if (topic.indexOf('\uFFFD') !== -1 && !isUtf8(buf.subarray(start, end))) return 'utf8';
   return undefined;
 }
