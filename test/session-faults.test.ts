@@ -79,7 +79,7 @@ test('malformed bytes from the broker are a ProtocolError', async () => {
   await c.connect().catch(() => undefined);
   const err = await closed;
   assert.ok(err instanceof ProtocolError, String(err));
-  assert.match(err.message, /^malformed packet from the broker: /);
+  assert.match(err.message, /^protocol error from the broker: /);
   await fb.stop();
 });
 
