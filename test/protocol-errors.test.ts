@@ -151,6 +151,9 @@ const CASES: Case[] = [
     error: (v) => (v === 5
       ? 'CONNACK with session present 1 answering a CONNECT with clean start [MQTT-3.2.2-4]'
       : 'CONNACK with session present 1 answering a CONNECT with clean session [MQTT-3.2.2-1]') },
+  { what: 'a packet before CONNACK', versions: [4, 5], tool: 'tspub', reason: 0x82,
+    broker: async (c) => { c.sendRaw(hex('d000')); },
+    error: () => 'PINGRESP before CONNACK [MQTT-3.2.0-1]' },
   { what: 'a CONNACK with a property it cannot carry', versions: [5], tool: 'tspub', reason: 0x81,
     broker: async (c) => { c.sendRaw(hex('2006 0000 03 230001')); },
     error: () => 'CONNACK with property topic-alias, which a CONNACK cannot carry [MQTT-2.2.2.2]' },

@@ -197,7 +197,7 @@ export class Connection {
     if (this.opts.debug) this.opts.debug(describeReceived(this.label, p));
     this.idleTicks = 0;
     if (p.cmd === 'connack') return this.onConnack(p);
-    if (this.state === 'connecting') return this.fail(new ProtocolError(`broker sent ${p.cmd.toUpperCase()} before CONNACK`));
+    if (this.state === 'connecting') return this.protocolViolation(PROTOCOL_ERROR, `${p.cmd.toUpperCase()} before CONNACK [MQTT-3.2.0-1]`);
     const handler = handlers[p.cmd];
     if (handler) handler(this, p as never);
   }
