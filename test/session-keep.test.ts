@@ -35,7 +35,7 @@ const packets = (c: FakeConn, cmd: string): Packet[] => c.received.filter((p) =>
 // [id given, first CONNECT's clean flag and id, the reconnect's id]: a fresh id of ours starts with
 // Clean Start 0 (mosquitto persists only such sessions across its restarts); -i ID starts clean
 const KEEP_CASES: Array<[string | undefined, boolean, RegExp, RegExp]> = [
-  [undefined, false, /^tsmqtt-[0-9a-f]{12}$/, /^tsmqtt-[0-9a-f]{12}$/],
+  [undefined, false, /^auto-[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/, /^auto-[0-9A-F-]{36}$/],
   ['mine', true, /^mine$/, /^mine$/],
   ['', true, /^$/, /^auto-1$/],
 ];

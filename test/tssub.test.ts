@@ -38,7 +38,7 @@ test('bad input: one Error line, exit 1, nothing on stdout, before connecting', 
     [['-t', 'a', '-T', 'x+'], "Error: -T: 'x+': '+' must be a whole level."],
     [['-t', 'a', '-C', '0'], 'Error: -C: message count 0 is out of range (1-2147483647).'],
     [['-t', 'a', '-C', 'x'], "Error: -C: 'x' is not a number (message count: 1-2147483647)."],
-    [['-t', 'a', '-W', '0'], 'Error: -W: timeout 0 is out of range (1-2147483).'],
+    [['-t', 'a', '-W', '0'], 'Error: Invalid timeout "0".'], // mosquitto_sub's own words
     [['-t', 'a', '-q', '3'], "Error: -q: invalid QoS '3' (use 0, 1 or 2)."],
     [['-t', 'a', '--random-filter', '101'], "Error: --random-filter: '101' is not a percentage between 0 and 100 (e.g. 50 or 12.5)."],
     [['-t', 'a', '-c'], 'Error: You must provide a client id (-i) if you are using the -c option.'],

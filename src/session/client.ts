@@ -56,6 +56,8 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   private reconnectTimer: NodeJS.Timeout | undefined;
   /** what the next CONNECT asks for: after the first CONNACK, to resume the session it opened */
   private connectOptions: SessionOptions;
+  /** the client id is ours, not the caller's: -d lines show it as one the broker assigned */
+  private ownId = false;
   /** MQTT 5 without a session of the caller's: one kept for this client's life (ended by end()) */
   private readonly runSession: boolean;
   /** the oldest unacknowledged message when the last connection was lost, and how many
@@ -76,7 +78,8 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
       // mosquitto 2.0.11 saves to disk only sessions whose connection had Clean Start 0
       // (persist__client_save), so a first connect with Clean Start 1 loses the session in a broker
       // restart. A fresh id of our own has no old session to resume: Clean Start 0 from the start.
-      this.connectOptions = { ...this.connectOptions, clean: false, clientId: randomClientId() };
+      this.connectOptions = { ...this.connectOptions, clean: false, clientId: randomClientId('v5') };
+      this.ownId = true;
     }
   }
 
@@ -99,7 +102,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   }
 
   private async openConnection(): Promise<ConnackInfo> {
-    const conn = new Connection(this.connectOptions, this);
+    const conn = new Connection(this.connectOptions, this, this.ownId);
     this.conn = conn;
     const info = await conn.open();
     const o = this.connectOptions;
@@ -162,14 +165,14 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
 
   private sendSubscribe(conn: Connection, call: SubscribeCall, sent?: (messageId: number) => void): Promise<number[]> {
     const v5 = conn.version === 5;
-    return this.request(conn, (messageId) => ({
+    return conn.request((messageId) => ({
       cmd: 'subscribe',
       messageId,
       subscriptions: call.subs.map((s) => (v5
         ? { topic: s.topic, qos: s.qos, nl: s.noLocal ?? false, rap: s.retainAsPublished ?? false, rh: s.retainHandling ?? 0 }
         : { topic: s.topic, qos: s.qos })),
       ...(v5 && call.props ? { properties: call.props } : {}),
-    }), sent);
+    }), call.subs.length, sent);
   }
 
   async unsubscribe(topics: string[], props?: { userProperties?: UserProperties }): Promise<number[]> {
@@ -178,23 +181,13 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
       .map((c) => ({ ...c, subs: c.subs.filter((s) => !drop.has(s.topic)) }))
       .filter((c) => c.subs.length > 0);
     const conn = this.requireConn();
-    const codes = await this.request(conn, (messageId) => ({
+    const codes = await conn.request((messageId) => ({
       cmd: 'unsubscribe', messageId, unsubscriptions: topics,
       ...(conn.version === 5 && props ? { properties: props } : {}),
-    }));
+    }), topics.length);
     return codes.length ? codes : topics.map(() => 0);
   }
 
-  private request(conn: Connection, build: (id: number) => Parameters<Connection['send']>[0], sent?: (id: number) => void): Promise<number[]> {
-    return new Promise((resolve, reject) => {
-      const id = this.outbox.allocateId((i) => conn.pendingAcks.has(i));
-      const packet = build(id);
-      const filters = packet.cmd === 'subscribe' ? packet.subscriptions.length : packet.cmd === 'unsubscribe' ? packet.unsubscriptions.length : undefined;
-      conn.pendingAcks.set(id, { resolve, reject, filters });
-      conn.send(packet);
-      sent?.(id);
-    });
-  }
 
   private requireConn(): Connection {
     if (!this.conn || this.conn.state !== 'connected') throw this.finishError ?? this.conn?.failure ?? new MqttError('not connected');

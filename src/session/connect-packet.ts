@@ -2,9 +2,20 @@
 import type { IConnackPacket, IConnectPacket } from '../protocol/codec.ts';
 import type { ConnackInfo, SessionOptions } from './types.ts';
 
-/** 19 characters, within MQTT 3.1's 23; Math.random: an id is not a secret, and crypto costs start-up */
-export function randomClientId(): string {
-  return `tsmqtt-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`;
+/**
+ * A client id of our own. MQTT 3.1: 19 characters, within its 23. MQTT 5: mosquitto's form for
+ * the ids it assigns ('auto-' and an upper-case UUID), so that -d transcripts read as
+ * mosquitto_pub's. Math.random: an id is not a secret, and node:crypto costs start-up.
+ */
+export function randomClientId(form: 'v3' | 'v5' = 'v3'): string {
+  const hex = (n: number): string => {
+    let s = '';
+    while (s.length < n) s += Math.random().toString(16).slice(2);
+    return s.slice(0, n);
+  };
+  if (form === 'v3') return `tsmqtt-${hex(12)}`;
+  const u = hex(32).toUpperCase();
+  return `auto-${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20)}`;
 }
 
 export function buildConnect(o: SessionOptions): IConnectPacket {
@@ -37,4 +48,12 @@ export function connackInfo(p: IConnackPacket, o: SessionOptions): ConnackInfo {
     clientId: p.properties?.assignedClientIdentifier ?? o.clientId ?? '',
     properties: p.properties as Record<string, unknown> | undefined,
   };
+}
+
+/** A CONNACK that breaks the rules for our CONNECT: the text of the protocol error, else undefined. */
+export function connackViolation(p: IConnackPacket, o: SessionOptions): string | undefined {
+  const code = p.reasonCode ?? p.returnCode ?? 0;
+  if (code !== 0 || !p.sessionPresent || !o.clean || o.protocolVersion < 4) return undefined;
+  const v5 = o.protocolVersion === 5;
+  return `CONNACK with session present 1 answering a CONNECT with ${v5 ? 'clean start' : 'clean session'} ${v5 ? '[MQTT-3.2.2-4]' : '[MQTT-3.2.2-1]'}`;
 }

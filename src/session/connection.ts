@@ -1,18 +1,23 @@
 // One connection's life: transport, CONNECT/CONNACK, keepalive, the QoS flows both ways.
-// State that must outlive the connection (outbox, inbound QoS 2 ids) belongs to the host (Client).
+// State that must outlive the connection (outbox, inbound QoS 2 ids) belongs to the host (Client);
+// the Outbox owns every message and request, this class only sends what it hands out.
+// Writes of one event-loop turn leave as one buffer; the acknowledgements of one socket chunk
+// refill the window once (the hot path of every pipe: no per-packet write or pump).
 import type { Duplex } from 'node:stream';
 import {
-  Decoder, encode, MALFORMED_PACKET, PacketError, PROTOCOL_ERROR, type IConnackPacket, type IPublishPacket, type Packet, type ProtocolVersion,
+  Decoder, encode, MALFORMED_PACKET, PacketError, PROTOCOL_ERROR, type IConnackPacket, type Packet, type ProtocolVersion,
 } from '../protocol/codec.ts';
 import { connackText, reasonText } from '../protocol/reason-codes.ts';
-import { ConnectionClosedError, ConnectionRefusedError, MqttError, ProtocolError, TimeoutError } from './errors.ts';
+import { ConnectionClosedError, ConnectionRefusedError, ProtocolError, TimeoutError } from './errors.ts';
+import { Keepalive } from './keepalive.ts';
 import type { ConnackInfo, InboundMessage, SessionOptions } from './types.ts';
-import type { Entry, Outbox } from './outbox.ts';
+import type { Outbox } from './outbox.ts';
 import { describeReceived, describeSent } from './debug-lines.ts';
-import { openTransport, transportTarget } from './transport.ts';
+import { noMqttAnswer, openTransport, transportTarget } from './transport.ts';
 import { describeTransportError } from './transport-errors.ts';
-import { buildConnect, connackInfo } from './connect-packet.ts';
-import { oversize, oversizeText } from './publish-size.ts';
+import { buildConnect, connackInfo, connackViolation } from './connect-packet.ts';
+import { PublishOut } from './publish-out.ts';
+import { WriteBatch } from './write-batch.ts';
 import { handlers } from './inbound.ts';
 
 export type ConnState = 'connecting' | 'connected' | 'disconnecting' | 'closed';
@@ -28,48 +33,34 @@ export interface ConnectionHost {
   onClose(err: Error | undefined): void;
 }
 
-interface PendingAck {
-  resolve(codes: number[]): void;
-  reject(err: Error): void;
-  /** topic filters in the SUBSCRIBE/UNSUBSCRIBE: its SUBACK/UNSUBACK has a reason code for each */
-  filters?: number;
-}
-
 export class Connection {
+  /** changed only by enter() */
   state: ConnState = 'connecting';
   version: ProtocolVersion;
   info: ConnackInfo | undefined;
-  socketFull = false;
   /** max QoS 1/2 in flight: -M capped by the broker's receive maximum */
   window: number;
-  maxPacketSize: number | undefined;
-  readonly pendingAcks = new Map<number, PendingAck>();
   /** inbound topic aliases [MQTT-3.3.2.3.4] */
   readonly aliasesIn = new Map<number, string>();
-  private aliasesOut: Map<string, number> | undefined;
-  private aliasOutMax = 0;
+  private readonly publishes: PublishOut;
+  private batch: WriteBatch | undefined;
   private socket: Duplex | undefined;
   private decoder: Decoder;
   private closeError: Error | undefined;
-  private corked = false;
-  private sentSinceTick = false;
-  private idleTicks = 0;
-  private pingOutstanding = false;
-  private keepaliveTimer: NodeJS.Timeout | undefined;
+  /** an acknowledgement in the chunk being decoded completed a message */
+  private progress = false;
+  private keepalive: Keepalive | undefined;
   private paused = false;
   private connackWaiter: { resolve(info: ConnackInfo): void; reject(e: Error): void } | undefined;
-  /** the client id in -d lines: (null) until the broker assigns one, as libmosquitto prints it */
+  /** the client id in -d lines: (null) until the CONNACK when the user gave none, as libmosquitto prints it */
   label: string;
-  /** bound once: flushes the batch of writes made during one event-loop turn */
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket?.uncork();
-  };
 
-  constructor(readonly opts: SessionOptions, readonly host: ConnectionHost) {
+  /** ownId: a client id of the Client's own making, shown from the CONNACK on like one the broker assigned */
+  constructor(readonly opts: SessionOptions, readonly host: ConnectionHost, private readonly ownId = false) {
     this.version = opts.protocolVersion;
     this.window = opts.maxInflight;
-    this.label = opts.clientId ? opts.clientId : '(null)';
+    this.label = opts.clientId && !ownId ? opts.clientId : '(null)';
+    this.publishes = new PublishOut(this.version);
     this.decoder = new Decoder(this.version, {
       onPacket: (p) => this.onPacket(p),
       onError: (e) => (e instanceof PacketError
@@ -97,11 +88,19 @@ export class Connection {
 
   private attach(socket: Duplex): void {
     this.socket = socket;
-    socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
-    socket.on('drain', () => { this.socketFull = false; this.pump(); this.host.onProgress(); });
+    this.batch = new WriteBatch(socket);
+    socket.on('data', (chunk: Buffer) => {
+      this.decoder.push(chunk);
+      if (this.progress) {
+        this.progress = false;
+        this.pump();
+        this.host.onProgress();
+      }
+    });
+    socket.on('drain', () => { this.batch!.full = false; this.pump(); this.host.onProgress(); });
     socket.on('error', (err) => {
       // a reset instead of a CONNACK: mosquitto's TLS listener answers plain MQTT that way
-      if (this.state === 'connecting' && (err as NodeJS.ErrnoException).code === 'ECONNRESET') return this.fail(this.closedBeforeConnack());
+      if (this.state === 'connecting' && ['ECONNRESET', 'EPIPE'].includes((err as NodeJS.ErrnoException).code ?? '')) return this.fail(noMqttAnswer(this.opts.transport));
       // TLS 1.3 reports a refused client certificate only after the handshake
       const { target, host } = transportTarget(this.opts.transport);
       this.fail(describeTransportError(err, target, host));
@@ -110,40 +109,54 @@ export class Connection {
     socket.on('end', () => socket.end());
   }
 
-  /** Encode and write one packet; writes of one event-loop turn go out in one batch. */
+  /** Encode one packet; the packets of one event-loop turn are written together. */
   send(p: Packet): void {
     const socket = this.socket;
     if (!socket || socket.destroyed) return;
     if (this.opts.debug) this.opts.debug(describeSent(this.label, p));
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
-      process.nextTick(this.uncork);
-    }
-    if (!socket.write(encode(p, this.version))) this.socketFull = true;
-    this.sentSinceTick = true;
+    this.batch!.add(encode(p, this.version));
+    this.keepalive?.sent();
+  }
+
+  /** the socket's buffer is full: writers wait for the Client's 'drain' */
+  get socketFull(): boolean {
+    return this.batch?.full ?? false;
+  }
+
+  /** broker's v5 maximum packet size, or undefined */
+  get maxPacketSize(): number | undefined {
+    return this.publishes.maxPacketSize;
   }
 
   /** Send queued messages while the in-flight window and the socket allow. */
   pump(): void {
     if (this.state !== 'connected') return;
     const ob = this.host.outbox;
-    while (!this.socketFull) {
-      const e = ob.peek();
+    const batch = this.batch!;
+    while (!batch.full) {
+      const e = ob.next(this.window);
       if (!e) break;
-      if (e.msg.qos > 0 && ob.inflight.size >= this.window) break;
-      ob.shift();
-      if (this.tooLarge(e)) continue;
-      if (e.msg.qos === 0) {
-        this.sendPublish(e, false);
-        e.cb?.(null);
-      } else {
-        e.id = ob.allocateId((id) => this.pendingAcks.has(id));
-        e.state = 'publish';
-        ob.inflight.set(e.id, e);
-        this.sendPublish(e, false);
-      }
+      // a message that cannot be sent (MQTT's limit, the broker's maximum) fails alone
+      const large = this.publishes.tooLarge(e);
+      if (large) { ob.done(e, large); continue; }
+      if (e.msg.qos > 0) ob.fly(e);
+      this.send(this.publishes.packet(e, false));
+      if (e.msg.qos === 0) ob.done(e, null); // handed over: QoS 0 has no acknowledgement
     }
+  }
+
+  /** SUBSCRIBE/UNSUBSCRIBE: its packet id from the Outbox, resolved with the reason codes of its acknowledgement. */
+  request(build: (id: number) => Packet, filters: number, sent?: (id: number) => void): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      const id = this.host.outbox.openRequest({ resolve, reject, filters });
+      this.send(build(id));
+      sent?.(id);
+    });
+  }
+
+  /** Called by inbound handlers: an acknowledgement completed a message. */
+  progressed(): void {
+    this.progress = true;
   }
 
   /**
@@ -154,48 +167,17 @@ export class Connection {
   resendInflight(sessionPresent: boolean): number {
     const ob = this.host.outbox;
     const restarted = sessionPresent ? 0 : ob.restartFlights();
-    for (const e of ob.inflight.values()) {
+    for (const e of ob.flights()) {
       if (e.state === 'pubrel') this.send({ cmd: 'pubrel', messageId: e.id });
-      else this.sendPublish(e, sessionPresent);
+      else this.send(this.publishes.packet(e, sessionPresent));
     }
     return restarted;
   }
 
-  /** A message that cannot be sent (MQTT's limit, the broker's maximum) fails alone; the rest go on. */
-  private tooLarge(e: Entry): boolean {
-    const o = oversize(e.msg, this.version, this.maxPacketSize, this.aliasesOut !== undefined);
-    if (!o) return false;
-    e.cb?.(new MqttError(`message for '${e.msg.topic}' ${oversizeText(o)}`));
-    return true;
-  }
-
-  private publishPacket(e: Entry, dup: boolean): IPublishPacket {
-    const m = e.msg;
-    const p: IPublishPacket = { cmd: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: m.retain, dup, messageId: e.id || undefined };
-    if (this.version === 5 && m.properties) p.properties = m.properties;
-    return p;
-  }
-
-  private sendPublish(e: Entry, dup: boolean): void {
-    const p = this.publishPacket(e, dup);
-    const aliases = this.aliasesOut;
-    if (aliases) {
-      const alias = aliases.get(p.topic);
-      if (alias !== undefined) {
-        p.properties = { ...p.properties, topicAlias: alias };
-        p.topic = '';
-      } else if (aliases.size < this.aliasOutMax) {
-        aliases.set(p.topic, aliases.size + 1);
-        p.properties = { ...p.properties, topicAlias: aliases.size };
-      }
-    }
-    this.send(p);
-  }
-
   private onPacket(p: Packet): void {
-    if (p.cmd === 'connack' && p.properties?.assignedClientIdentifier) this.label = p.properties.assignedClientIdentifier;
+    if (p.cmd === 'connack') this.label = p.properties?.assignedClientIdentifier ?? (this.ownId ? this.opts.clientId! : this.label);
     if (this.opts.debug) this.opts.debug(describeReceived(this.label, p));
-    this.idleTicks = 0;
+    this.keepalive?.received();
     if (p.cmd === 'connack') return this.onConnack(p);
     if (this.state === 'connecting') return this.protocolViolation(PROTOCOL_ERROR, `${p.cmd.toUpperCase()} before CONNACK [MQTT-3.2.0-1]`);
     const handler = handlers[p.cmd];
@@ -207,12 +189,8 @@ export class Connection {
     const w = this.connackWaiter;
     if (!w) return this.protocolViolation(PROTOCOL_ERROR, `a second CONNACK ${this.version === 5 ? '[MQTT-3.2.0-2]' : '[MQTT-3.2]'}`);
     const code = p.reasonCode ?? p.returnCode ?? 0;
-    if (code === 0 && p.sessionPresent && this.opts.clean && this.version >= 4) {
-      // the waiter stays: closed() rejects it with this error
-      const v5 = this.version === 5;
-      return this.protocolViolation(PROTOCOL_ERROR,
-        `CONNACK with session present 1 answering a CONNECT with ${v5 ? 'clean start' : 'clean session'} ${v5 ? '[MQTT-3.2.2-4]' : '[MQTT-3.2.2-1]'}`);
-    }
+    const wrong = connackViolation(p, this.opts);
+    if (wrong) return this.protocolViolation(PROTOCOL_ERROR, wrong); // the waiter stays: closed() rejects it
     this.connackWaiter = undefined;
     if (code !== 0) {
       const err = new ConnectionRefusedError(code, connackText(code, this.version), p.properties?.reasonString);
@@ -224,13 +202,15 @@ export class Connection {
     if (!p.sessionPresent) this.host.qos2Received.clear();
     const props = p.properties;
     if (props?.receiveMaximum) this.window = Math.min(this.window, props.receiveMaximum);
-    if (props?.maximumPacketSize) this.maxPacketSize = props.maximumPacketSize;
-    if (this.opts.sendTopicAliases && props?.topicAliasMaximum) {
-      this.aliasOutMax = props.topicAliasMaximum;
-      this.aliasesOut = new Map();
-    }
-    this.state = 'connected';
-    this.startKeepalive(props?.serverKeepAlive ?? this.opts.keepalive);
+    if (props?.maximumPacketSize) this.publishes.maxPacketSize = props.maximumPacketSize;
+    if (this.opts.sendTopicAliases && props?.topicAliasMaximum) this.publishes.useAliases(props.topicAliasMaximum);
+    this.enter('connected');
+    this.keepalive = new Keepalive(props?.serverKeepAlive ?? this.opts.keepalive, {
+      ping: () => this.send({ cmd: 'pingreq' }),
+      dead: (err) => this.fail(err),
+      paused: () => this.paused,
+    });
+    this.keepalive.start();
     w.resolve(this.info);
   }
 
@@ -248,8 +228,9 @@ export class Connection {
     if (this.version !== 5 || !socket || socket.destroyed) return this.fail(err);
     this.closeError = err;
     this.send({ cmd: 'disconnect', reasonCode });
-    this.state = 'disconnecting';
-    socket.end(); // flushes the DISCONNECT (end() uncorks); 'close' comes when the broker closes too
+    this.enter('disconnecting');
+    this.batch!.flush();
+    socket.end(); // 'close' comes when the broker closes too
     setTimeout(() => socket.destroy(), 1000).unref();
   }
 
@@ -264,32 +245,7 @@ export class Connection {
   }
 
   pingAnswered(): void {
-    this.pingOutstanding = false;
-  }
-
-  private startKeepalive(seconds: number): void {
-    if (!seconds) return;
-    // four ticks per interval: a PINGREQ goes out at most 1.25 x keepalive after the last packet
-    this.keepaliveTimer = setInterval(() => this.keepaliveTick(seconds), (seconds * 1000) / 4);
-    this.keepaliveTimer.unref();
-  }
-
-  private keepaliveTick(seconds: number): void {
-    if (this.sentSinceTick && !this.pingOutstanding) {
-      this.sentSinceTick = false;
-      this.idleTicks = 0;
-      return;
-    }
-    this.idleTicks++;
-    if (this.pingOutstanding) {
-      if (this.idleTicks >= 4 && !this.paused) this.fail(new TimeoutError(`no PINGRESP from the broker within ${seconds}s: connection lost`));
-      return;
-    }
-    if (this.idleTicks >= 4) {
-      this.pingOutstanding = true;
-      this.idleTicks = 0;
-      this.send({ cmd: 'pingreq' });
-    }
+    this.keepalive?.answered();
   }
 
   pause(): void {
@@ -305,13 +261,14 @@ export class Connection {
   /** Clean close: DISCONNECT then end the socket. */
   disconnect(reasonCode?: number, properties?: Record<string, unknown>): Promise<void> {
     if (this.state === 'closed') return Promise.resolve();
-    this.state = 'disconnecting';
+    this.enter('disconnecting');
     const p: Packet = { cmd: 'disconnect' };
     if (this.version === 5 && (reasonCode || properties)) {
       p.reasonCode = reasonCode ?? 0;
       if (properties) p.properties = properties;
     }
     this.send(p);
+    this.batch?.flush();
     return new Promise((resolve) => {
       const socket = this.socket!;
       socket.once('close', () => resolve());
@@ -332,25 +289,22 @@ export class Connection {
     this.fail(new ConnectionClosedError('connection closed'));
   }
 
-  /** A peer that hangs up on CONNECT is mostly not an MQTT listener, or a TLS one spoken to in plain TCP. */
-  private closedBeforeConnack(): ConnectionClosedError {
-    const t = this.opts.transport;
-    const tlsHint = t.kind === 'tcp' ? ' (a TLS listener needs --cafile, --capath or --tls-use-os-certs)' : '';
-    return new ConnectionClosedError(`${transportTarget(t).target} closed the connection without answering CONNECT: is it an MQTT listener${tlsHint}?`);
-  }
-
   private closed(): void {
     if (this.state === 'closed') return;
     const clean = this.state === 'disconnecting' && !this.closeError;
     const beforeConnack = this.state === 'connecting';
-    this.state = 'closed';
-    clearInterval(this.keepaliveTimer);
-    const err = clean ? undefined : (this.closeError ?? (beforeConnack ? this.closedBeforeConnack() : new ConnectionClosedError('the broker closed the connection')));
+    this.enter('closed');
+    this.keepalive?.stop();
+    const err = clean ? undefined : (this.closeError ?? (beforeConnack ? noMqttAnswer(this.opts.transport) : new ConnectionClosedError('the broker closed the connection')));
     this.connackWaiter?.reject(err ?? new ConnectionClosedError('connection closed before CONNACK'));
     this.connackWaiter = undefined;
-    for (const w of this.pendingAcks.values()) w.reject(err ?? new ConnectionClosedError('connection closed'));
-    this.pendingAcks.clear();
+    this.host.outbox.failRequests(err ?? new ConnectionClosedError('connection closed'));
     this.host.onClose(err);
+  }
+
+  /** The one place the state changes. */
+  private enter(next: ConnState): void {
+    this.state = next;
   }
 }
 

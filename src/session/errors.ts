@@ -31,8 +31,12 @@ export class TimeoutError extends MqttError {}
 
 /** Socket / DNS / TLS failure; the Node error stays as `cause`. */
 export class TransportError extends MqttError {
-  constructor(message: string, readonly code?: string, options?: { cause?: unknown }) {
+  /** waiting can help (refused, reset, DNS down) or not (TLS verification, an unreadable file, a
+   *  bad bind address): decided where the error is made, read by the reconnect policy */
+  readonly retryable: boolean;
+  constructor(message: string, readonly code?: string, options?: { cause?: unknown; retryable?: boolean }) {
     super(message, options);
+    this.retryable = options?.retryable ?? true;
   }
 }
 

@@ -5,8 +5,6 @@ import {
   PROTOCOL_ERROR, type IDisconnectPacket, type IPubackPacket, type IPubcompPacket, type IPublishPacket,
   type IPubrecPacket, type IPubrelPacket, type ISubackPacket, type IUnsubackPacket, type Packet, type ProtocolVersion,
 } from '../protocol/codec.ts';
-import { reasonText } from '../protocol/reason-codes.ts';
-import { ReasonCodeError } from './errors.ts';
 import type { ConnectionHost } from './connection.ts';
 import type { InboundMessage, SessionOptions } from './types.ts';
 
@@ -14,10 +12,10 @@ export interface InboundContext {
   readonly host: ConnectionHost;
   readonly version: ProtocolVersion;
   readonly opts: Pick<SessionOptions, 'connectProperties'>;
-  readonly pendingAcks: Map<number, { resolve(codes: number[]): void; reject(err: Error): void; filters?: number }>;
   readonly aliasesIn: Map<number, string>;
   send(p: Packet): void;
-  pump(): void;
+  /** an acknowledgement completed a message: the connection sends more once the chunk is handled */
+  progressed(): void;
   fail(err: Error): void;
   /** ends the connection: the broker broke the protocol (v5: DISCONNECT with reasonCode first) */
   protocolViolation(reasonCode: number, text: string): void;
@@ -80,61 +78,33 @@ function pubrel(c: InboundContext, p: IPubrelPacket): void {
 }
 
 function puback(c: InboundContext, p: IPubackPacket): void {
-  const ob = c.host.outbox;
-  const e = ob.inflight.get(p.messageId!);
-  if (!e || e.msg.qos !== 1) return; // late or duplicate ack: nothing waits for it
-  ob.inflight.delete(e.id);
-  const rc = p.reasonCode ?? 0;
-  e.cb?.(rc >= 0x80 ? new ReasonCodeError('PUBACK', rc, reasonText(rc), e.msg.topic, p.properties?.reasonString) : null);
-  c.pump();
-  c.host.onProgress();
+  if (c.host.outbox.puback(p.messageId!, p.reasonCode ?? 0, p.properties?.reasonString)) c.progressed();
 }
 
 function pubrec(c: InboundContext, p: IPubrecPacket): void {
-  const ob = c.host.outbox;
   const id = p.messageId!;
-  const e = ob.inflight.get(id);
-  if (!e || e.msg.qos !== 2) {
-    // unknown id: release it anyway so the broker can forget it [MQTT-4.3.3]
-    c.send({ cmd: 'pubrel', messageId: id, ...(c.version === 5 ? { reasonCode: 0x92 } : {}) });
-    return;
-  }
-  const rc = p.reasonCode ?? 0;
-  if (rc >= 0x80) {
-    ob.inflight.delete(id);
-    e.cb?.(new ReasonCodeError('PUBREC', rc, reasonText(rc), e.msg.topic, p.properties?.reasonString));
-    c.pump();
-    c.host.onProgress();
-    return;
-  }
-  e.state = 'pubrel';
-  c.send({ cmd: 'pubrel', messageId: id });
+  const answer = c.host.outbox.pubrec(id, p.reasonCode ?? 0, p.properties?.reasonString);
+  if (answer === 'pubrel') c.send({ cmd: 'pubrel', messageId: id });
+  else if (answer === 'pubrel-unknown') c.send({ cmd: 'pubrel', messageId: id, ...(c.version === 5 ? { reasonCode: 0x92 } : {}) });
+  else c.progressed(); // refused: the message failed, the window has room
 }
 
 function pubcomp(c: InboundContext, p: IPubcompPacket): void {
-  const ob = c.host.outbox;
-  const e = ob.inflight.get(p.messageId!);
-  if (!e || e.state !== 'pubrel') return;
-  ob.inflight.delete(e.id);
-  const rc = p.reasonCode ?? 0;
-  e.cb?.(rc >= 0x80 ? new ReasonCodeError('PUBCOMP', rc, reasonText(rc), e.msg.topic) : null);
-  c.pump();
-  c.host.onProgress();
+  if (c.host.outbox.pubcomp(p.messageId!, p.reasonCode ?? 0)) c.progressed();
 }
 
 function ack(c: InboundContext, p: ISubackPacket | IUnsubackPacket): void {
-  const w = c.pendingAcks.get(p.messageId!);
+  const w = c.host.outbox.request(p.messageId!);
   if (!w) return;
   // v3.1.1 UNSUBACK has no codes: every filter succeeded
   const found = (p as ISubackPacket).granted ?? (p as { reasonCode?: number[] }).reasonCode;
   const codes = Array.isArray(found) ? found.map(Number) : [];
   const hasCodes = p.cmd === 'suback' || c.version === 5;
-  if (hasCodes && w.filters !== undefined && codes.length !== w.filters) {
-    // the waiter stays: the close rejects it with this error
+  if (hasCodes && codes.length !== w.filters) {
+    // the request stays: the close rejects it with this error
     return c.protocolViolation(PROTOCOL_ERROR, countMismatch(p.cmd, codes.length, w.filters, c.version));
   }
-  c.pendingAcks.delete(p.messageId!);
-  w.resolve(codes);
+  c.host.outbox.settleRequest(p.messageId!, codes);
 }
 
 /** "SUBACK with 1 reason code for a SUBSCRIBE of 2 topic filters [MQTT-3.8.4-6]" */

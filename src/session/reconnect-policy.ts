@@ -32,10 +32,7 @@ const TRANSIENT_REFUSALS = new Set([3, 0x88, 0x89, 0x9f]);
 
 export function isRetryable(err: Error): boolean {
   if (err instanceof ConnectionRefusedError) return TRANSIENT_REFUSALS.has(err.reasonCode);
-  if (err instanceof TransportError) {
-    // configuration errors (TLS verification, unreadable files) do not heal by waiting
-    return !err.message.startsWith('TLS:') && !err.message.startsWith('cannot read') && err.code !== 'EADDRNOTAVAIL';
-  }
+  if (err instanceof TransportError) return err.retryable;
   if (err instanceof ProtocolError) return false;
   return err instanceof MqttError;
 }

@@ -20,7 +20,7 @@ function readOption(path: string, what: string): Buffer {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new TransportError(`cannot read ${what} '${path}': ${fsErrorText(err)}`, code, { cause: err });
+    throw new TransportError(`cannot read ${what} '${path}': ${fsErrorText(err)}`, code, { cause: err, retryable: false });
   }
 }
 
@@ -28,15 +28,15 @@ function readOption(path: string, what: string): Buffer {
 function loadCafile(path: string): string[] {
   const certs = certsIn(readOption(path, '--cafile').toString('latin1'));
   const bad = certs.findIndex((c) => !validCert(c));
-  if (certs.length === 0 || (bad >= 0 && certs.length === 1)) throw new TransportError(`TLS: --cafile '${path}' holds no valid PEM certificate`);
-  if (bad >= 0) throw new TransportError(`TLS: --cafile '${path}': certificate ${bad + 1} of ${certs.length} is corrupt (not a valid PEM certificate)`);
+  if (certs.length === 0 || (bad >= 0 && certs.length === 1)) throw new TransportError(`TLS: --cafile '${path}' holds no valid PEM certificate`, undefined, { retryable: false });
+  if (bad >= 0) throw new TransportError(`TLS: --cafile '${path}': certificate ${bad + 1} of ${certs.length} is corrupt (not a valid PEM certificate)`, undefined, { retryable: false });
   return certs;
 }
 
 function loadCert(path: string): Buffer {
   const pem = readOption(path, '--cert');
   const first = certsIn(pem.toString('latin1'))[0];
-  if (first === undefined || !validCert(first)) throw new TransportError(`TLS: --cert '${path}' holds no valid PEM certificate`);
+  if (first === undefined || !validCert(first)) throw new TransportError(`TLS: --cert '${path}' holds no valid PEM certificate`, undefined, { retryable: false });
   return pem;
 }
 
@@ -47,11 +47,11 @@ function loadKey(path: string, passphrase: string | undefined): Buffer | string 
     try {
       return createPrivateKey({ key: pem, passphrase: passphrase ?? '' }).export({ type: 'pkcs8', format: 'pem' }) as string;
     } catch (err) {
-      throw new TransportError(KEY_PASSPHRASE_MESSAGE, (err as NodeJS.ErrnoException).code, { cause: err });
+      throw new TransportError(KEY_PASSPHRASE_MESSAGE, (err as NodeJS.ErrnoException).code, { cause: err, retryable: false });
     }
   }
   // a structural check: a full parse here would cost ~1 ms more of every start, and TLS parses it anyway
-  if (!wellFormedPemKey(pem.toString('latin1'))) throw new TransportError(`TLS: --key '${path}' holds no valid PEM private key`);
+  if (!wellFormedPemKey(pem.toString('latin1'))) throw new TransportError(`TLS: --key '${path}' holds no valid PEM private key`, undefined, { retryable: false });
   return pem;
 }
 
@@ -74,7 +74,7 @@ export function loadCapath(dir: string): string[] {
     names = readdirSync(dir).sort();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new TransportError(`cannot read --capath directory '${dir}': ${fsErrorText(err, 'directory', dir)}`, code, { cause: err });
+    throw new TransportError(`cannot read --capath directory '${dir}': ${fsErrorText(err, 'directory', dir)}`, code, { cause: err, retryable: false });
   }
   const seen = new Set<string>();
   const readCerts = (p: string): void => {
@@ -105,7 +105,7 @@ export function loadCapath(dir: string): string[] {
     }
     readCerts(p);
   }
-  if (seen.size === 0) throw new TransportError(`--capath directory '${dir}' holds no PEM certificate`);
+  if (seen.size === 0) throw new TransportError(`--capath directory '${dir}' holds no PEM certificate`, undefined, { retryable: false });
   return [...seen];
 }
 
@@ -124,7 +124,7 @@ export function tlsConnectOptions(t: TlsOptions, host: string): ConnectionOption
   if (t.insecure) o.checkServerIdentity = () => undefined;
   if (t.tlsVersion) {
     const v = TLS_VERSIONS[t.tlsVersion.toLowerCase()];
-    if (!v) throw new TransportError(`unknown --tls-version '${t.tlsVersion}' (use tlsv1.3, tlsv1.2 or tlsv1.1)`);
+    if (!v) throw new TransportError(`unknown --tls-version '${t.tlsVersion}' (use tlsv1.3, tlsv1.2 or tlsv1.1)`, undefined, { retryable: false });
     // mosquitto's --tls-version pins one version
     o.minVersion = v;
     o.maxVersion = v;

@@ -25,10 +25,11 @@ export function describeTransportError(err: unknown, rawTarget: string, host: st
   const unix = e.syscall === 'connect' && e.port === undefined && e.address === rawTarget;
   if (unix) {
     const msg = unixSocketError(e, rawTarget);
-    if (msg) return new TransportError(msg, code || undefined, { cause: err });
+    // a path that is no socket stays so; a socket nobody listens on yet may come up
+    if (msg) return new TransportError(msg, code || undefined, { cause: err, retryable: code === 'ENOENT' });
   }
   if (inTlsHandshake && code === 'ECONNRESET') {
-    return new TransportError(`TLS: ${target} closed the connection during the TLS handshake: is it a TLS listener?`, code, { cause: err });
+    return new TransportError(`TLS: ${target} closed the connection during the TLS handshake: is it a TLS listener?`, code, { cause: err, retryable: false });
   }
   const msg = (() => {
     switch (code) {
@@ -71,7 +72,14 @@ export function describeTransportError(err: unknown, rawTarget: string, host: st
         return `cannot connect to ${target}: ${e.message}`;
     }
   })();
-  return new TransportError(msg, code || undefined, { cause: err });
+  return new TransportError(msg, code || undefined, { cause: err, retryable: !isPermanent(code) && msg !== KEY_PASSPHRASE_MESSAGE });
+}
+
+/** what waiting does not heal: TLS verification and key problems, a bind address this host lacks */
+function isPermanent(code: string): boolean {
+  if (code === 'EADDRNOTAVAIL' || code === 'EINVAL') return true;
+  return code.startsWith('ERR_OSSL') || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code.startsWith('CERT_')
+    || code.startsWith('UNABLE_TO_') || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT';
 }
 
 /** --unix: the path's own problem in words; undefined: a socket nobody listens on, said as for TCP */
@@ -96,3 +104,4 @@ function certDate(prefix: string, openssl: string | undefined): string {
   const t = openssl ? Date.parse(openssl) : NaN;
   return Number.isNaN(t) ? '' : `${prefix} ${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+

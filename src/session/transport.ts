@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
 import type { TransportOptions } from './types.ts';
-import { TimeoutError, TransportError } from './errors.ts';
+import { ConnectionClosedError, TimeoutError, TransportError } from './errors.ts';
 import { describeTransportError } from './transport-errors.ts';
 import { localhostAddresses } from './localhost.ts';
 
@@ -134,4 +134,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, target: string, onTimeout?: (
     }, ms);
     p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
   });
+}
+
+/** A peer that hangs up on CONNECT is mostly not an MQTT listener, or a TLS one spoken to in plain TCP. */
+export function noMqttAnswer(t: TransportOptions): ConnectionClosedError {
+  const tlsHint = t.kind === 'tcp' ? ' (a TLS listener needs --cafile, --capath or --tls-use-os-certs)' : '';
+  return new ConnectionClosedError(`${transportTarget(t).target} closed the connection without answering CONNECT: is it an MQTT listener${tlsHint}?`);
 }
