@@ -110,7 +110,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
       // reconnects resume this session, under the id the broker may have assigned [MQTT-3.2.2.3.7]
       this.connectOptions = { ...o, clean: false, clientId: info.clientId };
     }
-    if (this.paused) conn.pause();
+    if (this.paused) conn.setPaused(true);
     const republished = conn.resendInflight(info.sessionPresent);
     if (republished > 0) this.emit('republished', republished);
     conn.pump();
@@ -197,12 +197,12 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   /** Stop reading the socket (inbound back-pressure) / start again. */
   pause(): void {
     this.paused = true;
-    this.conn?.pause();
+    this.conn?.setPaused(true);
   }
 
   resume(): void {
     this.paused = false;
-    this.conn?.resume();
+    this.conn?.setPaused(false);
   }
 
   /** Wait for queued and in-flight writes, send DISCONNECT, close. */

@@ -1,5 +1,5 @@
 // CONNECT from session options, and what the CONNACK tells us back.
-import type { IConnackPacket, IConnectPacket } from '../protocol/codec.ts';
+import type { IConnackPacket, IConnectPacket, Packet, ProtocolVersion } from '../protocol/codec.ts';
 import type { ConnackInfo, SessionOptions } from './types.ts';
 
 /**
@@ -56,4 +56,14 @@ export function connackViolation(p: IConnackPacket, o: SessionOptions): string |
   if (code !== 0 || !p.sessionPresent || !o.clean || o.protocolVersion < 4) return undefined;
   const v5 = o.protocolVersion === 5;
   return `CONNACK with session present 1 answering a CONNECT with ${v5 ? 'clean start' : 'clean session'} ${v5 ? '[MQTT-3.2.2-4]' : '[MQTT-3.2.2-1]'}`;
+}
+
+/** DISCONNECT; MQTT 5 carries a reason code and properties when there are any [MQTT-3.14.2.1] */
+export function buildDisconnect(version: ProtocolVersion, reasonCode?: number, properties?: Record<string, unknown>): Packet {
+  const p: Packet = { cmd: 'disconnect' };
+  if (version === 5 && (reasonCode || properties)) {
+    p.reasonCode = reasonCode ?? 0;
+    if (properties) p.properties = properties;
+  }
+  return p;
 }

@@ -1,8 +1,6 @@
-// One connection's life: transport, CONNECT/CONNACK, keepalive, the QoS flows both ways.
-// State that must outlive the connection (outbox, inbound QoS 2 ids) belongs to the host (Client);
-// the Outbox owns every message and request, this class only sends what it hands out.
-// Writes of one event-loop turn leave as one buffer; the acknowledgements of one socket chunk
-// refill the window once (the hot path of every pipe: no per-packet write or pump).
+// One connection's life: transport, CONNECT/CONNACK, keepalive, the QoS flows both ways. What must
+// outlive it belongs to the host (Client); the Outbox owns every message and request. The hot path:
+// one socket write per event-loop turn (WriteBatch), one window refill per socket chunk of acks.
 import type { Duplex } from 'node:stream';
 import {
   Decoder, encode, MALFORMED_PACKET, PacketError, PROTOCOL_ERROR, type IConnackPacket, type Packet, type ProtocolVersion,
@@ -15,7 +13,7 @@ import type { Outbox } from './outbox.ts';
 import { describeReceived, describeSent } from './debug-lines.ts';
 import { noMqttAnswer, openTransport, transportTarget } from './transport.ts';
 import { describeTransportError } from './transport-errors.ts';
-import { buildConnect, connackInfo, connackViolation } from './connect-packet.ts';
+import { buildConnect, buildDisconnect, connackInfo, connackViolation } from './connect-packet.ts';
 import { PublishOut } from './publish-out.ts';
 import { WriteBatch } from './write-batch.ts';
 import { handlers } from './inbound.ts';
@@ -63,9 +61,7 @@ export class Connection {
     this.publishes = new PublishOut(this.version);
     this.decoder = new Decoder(this.version, {
       onPacket: (p) => this.onPacket(p),
-      onError: (e) => (e instanceof PacketError
-        ? this.protocolViolation(e.reasonCode, e.message)
-        : this.protocolViolation(MALFORMED_PACKET, `malformed packet: ${e.message}`)),
+      onError: (e) => this.protocolViolation(e instanceof PacketError ? e.reasonCode : MALFORMED_PACKET, e instanceof PacketError ? e.message : `malformed packet: ${e.message}`),
     });
   }
 
@@ -202,8 +198,7 @@ export class Connection {
     if (!p.sessionPresent) this.host.qos2Received.clear();
     const props = p.properties;
     if (props?.receiveMaximum) this.window = Math.min(this.window, props.receiveMaximum);
-    if (props?.maximumPacketSize) this.publishes.maxPacketSize = props.maximumPacketSize;
-    if (this.opts.sendTopicAliases && props?.topicAliasMaximum) this.publishes.useAliases(props.topicAliasMaximum);
+    this.publishes.limits(props?.maximumPacketSize, this.opts.sendTopicAliases ? props?.topicAliasMaximum : undefined);
     this.enter('connected');
     this.keepalive = new Keepalive(props?.serverKeepAlive ?? this.opts.keepalive, {
       ping: () => this.send({ cmd: 'pingreq' }),
@@ -248,26 +243,18 @@ export class Connection {
     this.keepalive?.answered();
   }
 
-  pause(): void {
-    this.paused = true;
-    this.socket?.pause();
-  }
-
-  resume(): void {
-    this.paused = false;
-    this.socket?.resume();
+  /** Stop reading the socket (inbound back-pressure) or start again. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (paused) this.socket?.pause();
+    else this.socket?.resume();
   }
 
   /** Clean close: DISCONNECT then end the socket. */
   disconnect(reasonCode?: number, properties?: Record<string, unknown>): Promise<void> {
     if (this.state === 'closed') return Promise.resolve();
     this.enter('disconnecting');
-    const p: Packet = { cmd: 'disconnect' };
-    if (this.version === 5 && (reasonCode || properties)) {
-      p.reasonCode = reasonCode ?? 0;
-      if (properties) p.properties = properties;
-    }
-    this.send(p);
+    this.send(buildDisconnect(this.version, reasonCode, properties));
     this.batch?.flush();
     return new Promise((resolve) => {
       const socket = this.socket!;

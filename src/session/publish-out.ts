@@ -14,10 +14,13 @@ export class PublishOut {
 
   constructor(private readonly version: ProtocolVersion) {}
 
-  /** the broker's topic alias maximum (v5 CONNACK), when we send aliases */
-  useAliases(max: number): void {
-    this.aliasMax = max;
-    this.aliases = new Map();
+  /** from the broker's v5 CONNACK: its maximum packet size, and its topic alias maximum when we send aliases */
+  limits(maxPacketSize: number | undefined, aliasMax: number | undefined): void {
+    if (maxPacketSize) this.maxPacketSize = maxPacketSize;
+    if (aliasMax) {
+      this.aliasMax = aliasMax;
+      this.aliases = new Map();
+    }
   }
 
   /** why the entry cannot be sent on this connection, or undefined */
