@@ -1,6 +1,7 @@
-// Keepalive [MQTT-3.1.2-22, MQTT-3.1.2-24]: a PINGREQ after a keepalive interval with nothing sent,
-// and the connection declared dead when nothing comes back within another one. Four ticks per
-// interval: a PINGREQ goes out at most 1.25 x keepalive after the last packet.
+// Keepalive: the gap between packets we send never exceeds the keepalive [MQTT-3.1.2-23], and a
+// PINGREQ without any answer for another keepalive ends the connection [MQTT-3.1.2-24]. Four ticks
+// per interval: after three idle ticks (0.75-1.0 x keepalive since the last packet) a PINGREQ goes
+// out, so a silent broker is found within 2 x keepalive.
 import { TimeoutError } from './errors.ts';
 
 export interface KeepaliveIo {
@@ -54,7 +55,7 @@ export class Keepalive {
       if (this.idleTicks >= 4 && !this.io.paused()) this.io.dead(new TimeoutError(`no PINGRESP from the broker within ${this.seconds}s: connection lost`));
       return;
     }
-    if (this.idleTicks >= 4) {
+    if (this.idleTicks >= 3) {
       this.outstanding = true;
       this.idleTicks = 0;
       this.io.ping();
