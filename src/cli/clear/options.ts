@@ -5,6 +5,7 @@ import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, propertyOption, topicOption, url
 import { UsageError } from '../runtime/errors.ts';
 import { intIn, MAX_SECONDS, OptionTable, seconds, type OptionSpec } from '../options/option-spec.ts';
 import { checkTopicFilter } from '../../protocol/topic.ts';
+import type { Tool } from '../runtime/setup.ts';
 
 export const DEFAULT_QUIET_MS = 300;
 export const DEFAULT_CONFIRM_ABOVE = 10;
@@ -61,7 +62,8 @@ export const CLEAR_SYNOPSIS = [
   TLS_SYNOPSIS,
 ];
 
-export const CLEAR_FOOTER = `What it does:
+/** --help: what it does, examples */
+const CLEAR_HELP = `What it does:
   1. subscribes to the filters (QoS 0) and collects the retained messages the broker sends; the
      snapshot ends when a live message has arrived on every filter, or after --quiet-time without
      a retained message. With -c, only topics under the filters count; MQTT 5 also leaves out
@@ -81,3 +83,16 @@ Examples:
   tsclear -t 'devices/#' -T 'devices/+/config' --yes
   tsclear -t 'test/#' --match '^test/tmp-' --json --yes
 `;
+
+export const TSCLEAR: Tool = {
+  name: 'tsclear',
+  summary: 'finds the retained messages under topic filters and clears them, safely: --dry-run first.',
+  synopsis: CLEAR_SYNOPSIS,
+  table: CLEAR_TABLE,
+  helpBefore: `${CLEAR_HELP}\n`,
+  // a v5 broker reports a refused clear in its PUBACK; connect.ts falls back to 3.1.1 when the broker does not speak 5
+  defaultVersion: 5,
+  // stdout carries the dry-run list / JSON, so packet lines go to stderr
+  debugTo: 'stderr',
+  prompt: 'always',
+};

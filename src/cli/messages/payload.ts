@@ -1,7 +1,7 @@
 // The payload of a single message, from where mosquitto_pub takes it: -m text, -f the whole file,
 // -s all of stdin, -n (none of these) empty. Read before connecting, so an unreadable file is an
 // argument error, as in mosquitto. Shared by the tools that send a message (tspub; tsrr, tsbench).
-import { readFileSync, statSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../runtime/errors.ts';
 import { fsErrorText } from '../../session/fs-error-text.ts';
 import { MAX_REMAINING_LENGTH } from '../../protocol/codec.ts';
@@ -15,6 +15,18 @@ export interface StdinIo {
   /** `< dir`: Node reads a directory on stdin as empty, which would publish nothing and exit 0 */
   stdinIsDirectory?(): boolean;
 }
+
+/** the process's own stdin (fd 0, read whole and at once: -s is one message) */
+export const PROCESS_STDIN: StdinIo = {
+  readStdin: () => readFileSync(0),
+  stdinIsDirectory: () => {
+    try {
+      return fstatSync(0).isDirectory();
+    } catch {
+      return false; // closed: Node gives an empty stream
+    }
+  },
+};
 
 /** the message options given; none of them means -n */
 export interface PayloadSource {

@@ -1,6 +1,9 @@
 // --help text generated from the option table (the same definitions the parser reads), so the two
-// cannot drift apart. Plain text, no yargs on any path.
+// cannot drift apart, and from the tool's name: the options file, the environment variables and the
+// code cache are the same paragraphs in every tool (test/help-footer.test.ts checks that every
+// variable named in src/ and bin/ is listed). Plain text, no yargs on any path.
 import type { Group, OptionSpec } from './option-spec.ts';
+import { KEY_PASSPHRASE_ENV, PASSWORD_ENV } from './password.ts';
 import { EXIT_CODE_HELP } from '../runtime/exit-codes.ts';
 
 const GROUP_TITLES: Record<Group, string> = {
@@ -41,7 +44,7 @@ export function optionHelp(specs: OptionSpec[], width = 100): string {
   return out.join('\n');
 }
 
-function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   let cur = '';
   for (const w of text.split(' ')) {
@@ -58,12 +61,15 @@ function wrapText(text: string, width: number): string[] {
 
 export interface HelpPage {
   tool: string;
+  /** the mosquitto client it stands in for ('mosquitto_pub'): its options file is read when ours is absent */
+  mosquittoTool?: string;
   summary: string;
   version: string;
   synopsis: string[];
   specs: OptionSpec[];
-  /** extra sections (files, environment, examples) */
-  footer: string;
+  /** the tool's own sections (what it does, formats, examples) before "Files and environment:", and after it */
+  before?: string;
+  after?: string;
 }
 
 export function usageText(p: HelpPage): string {
@@ -71,7 +77,27 @@ export function usageText(p: HelpPage): string {
   return `${p.synopsis.map((l, i) => (i === 0 ? `Usage: ${p.tool} ${l}` : `${pad}${l}`)).join('\n')}\n\nUse '${p.tool} --help' to see all options.\n`;
 }
 
-/** bin/load.cjs keeps it; every tool shares it */
+/** the variables the tools read (and a pair read together), one string per printed line */
+const ENVIRONMENT: Array<{ names: string; text: string[] }> = [
+  { names: PASSWORD_ENV, text: ['password, used with -u when neither -P nor --password-file is given'] },
+  { names: KEY_PASSPHRASE_ENV, text: ['passphrase of an encrypted --key, when no --key-passphrase-file is given', '(neither, on a terminal: "Enter PEM pass phrase:")'] },
+  { names: 'NO_COLOR, FORCE_COLOR', text: ['colour policy (also --no-color)'] }, // runtime/terminal.ts
+];
+
+/** "Files and environment:" lines stay within this width (the option table's is 100) */
+const FILES_WIDTH = 94;
+
+/** options/config-file.ts's search order for this tool, then the variables */
+export function filesAndEnvironment(tool: string, mosquittoTool?: string): string {
+  const absent = mosquittoTool ? `; when absent, ${mosquittoTool}'s own file` : '';
+  const file = `$XDG_CONFIG_HOME/${tool} (else ~/.config/${tool}${absent}): default options, one per line, as on the command line; '#' starts a comment`;
+  const lines = ['Files and environment:'];
+  wrapText(file, FILES_WIDTH - 2).forEach((l, i) => lines.push(`${i === 0 ? '  ' : '       '}${l}`));
+  for (const e of ENVIRONMENT) e.text.forEach((t, i) => lines.push(i === 0 ? `  ${e.names}    ${t}` : `       ${t}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** bin/load.cjs keeps it and reads these two (it may require node builtins only, so it names them itself) */
 const CACHE_HELP = `Cache: $XDG_CACHE_HOME/tsmqtt (else ~/.cache/tsmqtt) keeps V8's compiled code of the tools for a
   faster start; safe to delete; TSMQTT_NO_COMPILE_CACHE=1 turns it off.`;
 
@@ -84,7 +110,7 @@ export function helpText(p: HelpPage): string {
     p.synopsis.map((l, i) => (i === 0 ? `Usage: ${p.tool} ${l}` : `${pad}${l}`)).join('\n'),
     '',
     optionHelp(p.specs),
-    p.footer,
+    `${p.before ?? ''}${filesAndEnvironment(p.tool, p.mosquittoTool)}${p.after ?? ''}`,
     CACHE_HELP,
     '',
     EXIT_CODE_HELP,

@@ -28,7 +28,7 @@ const NO_TERMINAL_FOR_PASSWORD = `-P argument given but no password specified (n
 export interface PasswordIo {
   env: NodeJS.ProcessEnv;
   /** prompt on the controlling terminal, failing with `noTerminal` when there is none; undefined: do not prompt */
-  prompt?: (question: string, noTerminal?: string) => Promise<string>;
+  prompt?: (question: string, noTerminal: string) => Promise<string>;
 }
 
 /** The password (-P, --password-file, TSMQTT_PASSWORD, a prompt); also settles store.keyPassphrase. */

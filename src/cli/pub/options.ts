@@ -3,6 +3,7 @@
 import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
 import { intIn, OptionTable, seconds, SECONDS_RANGE, type OptionSpec } from '../options/option-spec.ts';
 import { parseLineFormat } from '../messages/line-format.ts';
+import type { Tool } from '../runtime/setup.ts';
 
 export const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
 
@@ -38,3 +39,16 @@ export const PUB_SYNOPSIS = [
   TLS_SYNOPSIS,
   '[-D command name value] [--line-format raw|json|tab] [--changes-only] [--no-reconnect]',
 ];
+
+export const TSPUB: Tool = {
+  name: 'tspub',
+  mosquittoName: 'mosquitto_pub',
+  summary: 'publishes a message (or one per stdin line) to an MQTT broker and exits.',
+  synopsis: PUB_SYNOPSIS,
+  table: PUB_TABLE,
+  debugTo: 'stdout',
+  // stdout holds only -d lines: `tspub -d ... | head -1` must still publish everything
+  stdoutIsDecoration: true,
+  // prompt only when a person is there (a terminal on stdin or stderr); the prompt itself uses /dev/tty
+  prompt: 'interactive',
+};

@@ -1,11 +1,36 @@
-// Parsed tssub options -> the Subscriber's plan (what to subscribe, filter, count and when to stop).
+// tssub's checks, before connecting: a topic and the output format (a bad -F is an argument
+// error) before any secret is asked for; then parsed options -> the Subscriber's plan (what to
+// subscribe, filter, count and when to stop).
 import type { Store } from '../options/option-spec.ts';
+import { UsageError } from '../runtime/errors.ts';
+import { createPrinter, type Printer } from '../output/index.ts';
 import type { BuiltSession } from '../options/session-options.ts';
 import type { SubPlan } from './runner.ts';
 import type { QoS, SubscribeProperties } from '../../session/types.ts';
 
 /** --snapshot: the retained snapshot is complete after this long without a retained message */
 export const SNAPSHOT_QUIET_MS = 500;
+
+export interface SubOutput {
+  filters: string[];
+  printer: Printer;
+}
+
+/** `decorate`: stdout is a terminal (colour as the policy says); `warn`: a runtime error line for stderr */
+export function checkSubOptions(store: Store, decorate: { color: boolean } | undefined, warn: (line: string) => void): SubOutput {
+  const filters = (store.topic as string[] | undefined) ?? [];
+  if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t filter).', { showUsage: true });
+  const printer = createPrinter({
+    format: store.format as string | undefined,
+    verbose: store.verbose === true,
+    eol: store.noEol !== true,
+    pretty: store.pretty === true,
+    json: store.json === true,
+    decorate,
+    warn,
+  });
+  return { filters, printer };
+}
 
 export function buildSubPlan(store: Store, built: BuiltSession, filters: string[]): SubPlan {
   const v5 = built.session.protocolVersion === 5;

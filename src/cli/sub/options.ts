@@ -3,6 +3,7 @@ import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, t
 import { UsageError } from '../runtime/errors.ts';
 import { intIn, MAX_SECONDS, OptionTable, type OptionSpec } from '../options/option-spec.ts';
 import { checkTopicFilter } from '../../protocol/topic.ts';
+import type { Tool } from '../runtime/setup.ts';
 
 export const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
 
@@ -63,3 +64,25 @@ export const SUB_SYNOPSIS = [
   TLS_SYNOPSIS,
   '[-D command name value] [--retry-connect] [--no-reconnect]',
 ];
+
+export const TSSUB: Tool = {
+  name: 'tssub',
+  mosquittoName: 'mosquitto_sub',
+  summary: 'subscribes to topics on an MQTT broker and prints the messages it receives.',
+  synopsis: SUB_SYNOPSIS,
+  table: SUB_TABLE,
+  helpBefore: `-F format (as mosquitto_sub): %t topic, %p payload, %x/%X hex (%.2x, %.2:x grouped), %l length,
+  %q qos, %r retain, %m message id, %j/%J JSON, %I ISO time, %U unix time, %d/%f binary double/float,
+  MQTT 5: %A alias, %C content type, %D correlation data, %E expiry, %F format indicator,
+  %P user properties, %R response topic, %S subscription id; flags 0 and -, width, .precision;
+  @Y @m @d @H @M @S @z ... strftime, @N nanoseconds, @@; escapes \\n \\t \\0 \\e \\\\ \\a \\r \\v.
+Reconnecting: after a lost connection tssub reconnects with backoff and subscribes again
+  (--no-reconnect: exit 1 instead; --retry-connect: also retry when the broker is down at start).
+`,
+  helpAfter: `tssub exits 0 after -C, -E, --retained-only, --snapshot, Ctrl+C, SIGTERM or a closed pipe,
+  and 27 when -W runs out ("Timed out" on stderr).
+`,
+  // mosquitto_sub prints -d lines on stdout, among the messages
+  debugTo: 'stdout',
+  prompt: 'always',
+};

@@ -1,0 +1,109 @@
+// The start every binary shares, in one place and in this order: parse argv (after the options
+// file), answer --help / --version / --completion, check the options, settle the secrets (password,
+// key passphrase), build the session options, run the tool's cross-field check, resolve -S, and
+// route the -d packet lines. Bad input is found before anything touches the network.
+import type { RunContext } from './run.ts';
+import { UsageError } from './errors.ts';
+import { answerCommonFlags } from './info-flags.ts';
+import { VERSION } from './version.ts';
+import { parseOptions } from '../options/parse-options.ts';
+import type { OptionTable, Store } from '../options/option-spec.ts';
+import { buildSession, type BuiltSession } from '../options/session-options.ts';
+import { resolvePassword, ttyPrompt } from '../options/password.ts';
+import { applySrv } from '../options/srv.ts';
+import { usageText, type HelpPage } from '../options/help.ts';
+import type { ProtocolVersion } from '../../session/types.ts';
+
+/** What a binary is, for the shared setup: declared in its tool folder's options.ts. */
+export interface Tool {
+  /** the binary: 'tspub' (its options file is ~/.config/tspub) */
+  name: string;
+  /** the mosquitto client it stands in for: its options file is read when ours is absent */
+  mosquittoName?: string;
+  /** --help's first line, after the name */
+  summary: string;
+  synopsis: string[];
+  table: OptionTable;
+  /** the tool's own --help sections, before "Files and environment:" and after it */
+  helpBefore?: string;
+  helpAfter?: string;
+  /** the MQTT version when neither -V nor -D chose one (default 3.1.1, as mosquitto's) */
+  defaultVersion?: ProtocolVersion;
+  /** where -d packet lines go: stdout, as mosquitto prints them; stderr when stdout carries a document */
+  debugTo: 'stdout' | 'stderr';
+  /** stdout holds -d lines only: on EPIPE the tool goes on (`tspub -d ... | head -1` still publishes) */
+  stdoutIsDecoration?: boolean;
+  /** ask for a missing password or passphrase on /dev/tty: 'always', or only when stdin or stderr is a terminal */
+  prompt: 'always' | 'interactive';
+}
+
+export interface SetupHooks<Early, Plan> {
+  /** after parsing, before any secret is asked for: checks of the options alone (tssub: a topic, -F) */
+  checkOptions?(store: Store): Early;
+  /** the tool's cross-field check, once the session options are built and before -S looks anything up */
+  check?(store: Store, built: BuiltSession, early: Early): Plan;
+  /** a -d line sink instead of debugTo (tssub: the subscriber's output batch) */
+  debug?(line: string): void;
+}
+
+export interface ToolSetup<Early, Plan> {
+  store: Store;
+  early: Early;
+  plan: Plan;
+  /** the session options, -S applied, -d lines routed */
+  built: BuiltSession;
+  /** build them again with another default MQTT version (tsclear falls back to 3.1.1) */
+  build(defaultVersion?: ProtocolVersion): BuiltSession;
+}
+
+export function helpPage(tool: Tool): HelpPage {
+  return {
+    tool: tool.name, mosquittoTool: tool.mosquittoName, summary: tool.summary, version: VERSION,
+    synopsis: tool.synopsis, specs: tool.table.specs, before: tool.helpBefore, after: tool.helpAfter,
+  };
+}
+
+/**
+ * The prompt only when a person is there: a terminal on stdin or stderr (the prompt itself uses
+ * /dev/tty). isatty, not process.stdin: that would set up a stream -m never reads; node:tty is
+ * loaded only here (it loads node:net: ~1 ms of every start).
+ */
+async function promptWhenInteractive(question: string, noTerminal: string): Promise<string> {
+  const { isatty } = await import('node:tty');
+  if (!isatty(0) && !isatty(2)) throw new UsageError(noTerminal);
+  return ttyPrompt(question, noTerminal);
+}
+
+/** undefined when --help, --version or --completion was answered: the command exits 0. */
+export async function setupTool<Early = undefined, Plan = undefined>(tool: Tool, argv: string[], ctx: RunContext,
+  hooks: SetupHooks<Early, Plan> = {}): Promise<ToolSetup<Early, Plan> | undefined> {
+  ctx.usage = () => usageText(helpPage(tool));
+  if (tool.stdoutIsDecoration) ctx.epipe = 'continue';
+  const { store } = parseOptions({ tool: tool.name, mosquittoTool: tool.mosquittoName, table: tool.table, argv, env: process.env });
+  if (answerCommonFlags(store, ctx, helpPage(tool))) return undefined;
+  if (store.completion !== undefined) {
+    const { completionScript } = await import('../options/completion.ts');
+    process.stdout.write(completionScript(tool.name, tool.table.specs, store.completion as string));
+    return undefined;
+  }
+  const early = hooks.checkOptions?.(store) as Early;
+  const prompt = tool.prompt === 'always' ? ttyPrompt : promptWhenInteractive;
+  const password = await resolvePassword(store, { env: process.env, prompt });
+  const debug = hooks.debug ?? (tool.debugTo === 'stdout'
+    ? (line: string) => { process.stdout.write(`${line}\n`); }
+    : (line: string) => { process.stderr.write(`${line}\n`); });
+  const build = (defaultVersion = tool.defaultVersion): BuiltSession => {
+    const chosen = store.protocolVersion !== undefined || ((store.properties as unknown[] | undefined)?.length ?? 0) > 0;
+    const built = buildSession(chosen || defaultVersion === undefined ? store : { ...store, protocolVersion: defaultVersion },
+      { tool: tool.name, pid: process.pid, password });
+    if (store.debug) built.session.debug = debug;
+    return built;
+  };
+  let built = build();
+  const plan = hooks.check?.(store, built, early) as Plan;
+  if (store.srv) {
+    await applySrv(store, built.session.transport.kind === 'tls');
+    built = build();
+  }
+  return { store, early, plan, built, build };
+}
