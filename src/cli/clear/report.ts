@@ -42,7 +42,7 @@ export function quoteList(items: readonly string[]): string {
   return items.map((s) => `'${s}'`).join(', ');
 }
 
-export function endedText(endedBy: EndedBy, quietMs: number): string {
+function endedText(endedBy: EndedBy, quietMs: number): string {
   return endedBy === 'live' ? 'snapshot ended by a live message on every filter'
     : `snapshot ended after ${quietMs} ms without a retained message`;
 }

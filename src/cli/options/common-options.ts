@@ -87,7 +87,6 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'version', names: ['--version'], kind: 'flag', group: 'misc', help: 'show the version' },
 ];
 
-/** -t for publishing (one topic name, no wildcards) or subscribing (repeatable filters). */
 /** -i and -I together: the same refusal in every tool */
 export const ID_RULE: ExclusiveRule = { set: 'id', message: (a, b) => `${a} and ${b} cannot be used together (-i sets the client id, -I a prefix for it).` };
 
@@ -97,6 +96,7 @@ export const TLS_SYNOPSIS = '[{--cafile file | --capath dir | --tls-use-os-certs
 /** the synopsis line of the Last Will options (tspub and tssub) */
 export const WILL_SYNOPSIS = '[--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]';
 
+/** -t for publishing (one topic name, no wildcards) or subscribing (repeatable filters). */
 export function topicOption(mode: 'name' | 'filter', help: string): OptionSpec {
   return {
     key: 'topic', names: ['-t', '--topic'], kind: 'value', arg: 'topic', group: 'message', help,

@@ -21,7 +21,7 @@ function valueKind(s: OptionSpec): ValueKind {
   return { kind: 'any' };
 }
 
-export const COMPLETION_SHELLS = ['bash', 'zsh'] as const;
+const COMPLETION_SHELLS = ['bash', 'zsh'] as const;
 
 export function completionScript(tool: string, specs: OptionSpec[], shell: string): string {
   const visible = specs.filter((s) => !s.hidden);

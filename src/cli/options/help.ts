@@ -25,7 +25,7 @@ function label(s: OptionSpec): string {
   return s.kind === 'flag' ? names : `${names} ${s.arg ?? 'value'}`;
 }
 
-export function optionHelp(specs: OptionSpec[], width = 100): string {
+function optionHelp(specs: OptionSpec[], width = 100): string {
   const visible = specs.filter((s) => !s.hidden);
   const col = Math.min(34, Math.max(...visible.map((s) => label(s).length)) + 4);
   const out: string[] = [];
@@ -44,7 +44,7 @@ export function optionHelp(specs: OptionSpec[], width = 100): string {
   return out.join('\n');
 }
 
-export function wrapText(text: string, width: number): string[] {
+function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   let cur = '';
   for (const w of text.split(' ')) {

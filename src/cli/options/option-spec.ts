@@ -57,14 +57,9 @@ export class OptionTable {
   }
 }
 
-export interface ParseSource {
-  /** 'command line' or a file path with line numbers */
-  label?: (wordIndex: number) => string;
-}
-
 /**
- * Parse one source of words (argv, or one config-file line) into `store`.
- * `seen` tracks which exclusive-set member each set got from this source.
+ * Parse one source of words (argv, or one config-file line) into `store`. `where` names the
+ * source in errors ('FILE line N'); within one source two members of an exclusive set are refused.
  */
 export function parseWords(table: OptionTable, words: string[], store: Store, where?: (i: number) => string): void {
   const seenExclusive = new Map<string, string>();

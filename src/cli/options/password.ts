@@ -57,7 +57,7 @@ async function passwordOf(store: Store, io: PasswordIo): Promise<string | undefi
 }
 
 /** The --key passphrase, or undefined when no encrypted key will be used (or it is unreadable: TLS says why). */
-export async function resolveKeyPassphrase(store: Store, io: PasswordIo): Promise<string | undefined> {
+async function resolveKeyPassphrase(store: Store, io: PasswordIo): Promise<string | undefined> {
   if (store.keyPassphraseFile !== undefined) {
     if (store.key === undefined) throw new UsageError('--key-passphrase-file needs --key (the encrypted client key it unlocks).');
     return readSecretFile(store.keyPassphraseFile as string, '--key-passphrase-file');
@@ -76,10 +76,6 @@ export async function resolveKeyPassphrase(store: Store, io: PasswordIo): Promis
   const noTerminal = `--key '${key}' is encrypted: give its passphrase with --key-passphrase-file FILE or ${KEY_PASSPHRASE_ENV}.`;
   if (!io.prompt) throw new UsageError(noTerminal);
   return io.prompt('Enter PEM pass phrase:', noTerminal);
-}
-
-export function readPasswordFile(path: string): string {
-  return readSecretFile(path, '--password-file');
 }
 
 /** The first line of a secret's file (trailing CR removed). */

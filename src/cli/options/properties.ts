@@ -55,8 +55,6 @@ const COMMANDS = ['connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel',
 /** Commands a client can attach properties to (cfg_parse_property refuses the rest as "not supported"). */
 export type PropCommand = 'connect' | 'publish' | 'subscribe' | 'unsubscribe' | 'disconnect' | 'will';
 
-export const PROPERTY_NAMES = Object.keys(PROPS);
-
 export interface PropertyArg {
   command: PropCommand;
   name: string;

@@ -29,7 +29,7 @@ function randomId(tool: string): string {
   return s;
 }
 
-export function protocolOf(store: Store): ProtocolVersion {
+function protocolOf(store: Store): ProtocolVersion {
   const props = store.properties as PropertyArg[] | undefined;
   const v = store.protocolVersion as ProtocolVersion | undefined;
   if (props && props.length > 0) {
@@ -98,7 +98,7 @@ function pskOption(store: Store): TlsOptions['psk'] {
 }
 
 /** mosquitto's --proxy: socks5h://[user[:password]@]host[:port], port 1080 by default */
-export function parseProxy(raw: string): ProxyOptions {
+function parseProxy(raw: string): ProxyOptions {
   const form = 'use socks5h://[user[:password]@]host[:port]';
   // the password never shows (mosquitto's "Unsupported proxy protocol" line prints it whole)
   if (!/^socks5h:\/\//i.test(raw)) throw new UsageError(`--proxy: unsupported proxy URL '${maskUrl(raw)}' (${form}).`);

@@ -110,7 +110,3 @@ function decoratedVerbose(color: boolean, eol: boolean): Printer {
     },
   };
 }
-
-export function newOutBuffer(): OutBuffer {
-  return new OutBuffer();
-}

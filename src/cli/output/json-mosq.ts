@@ -23,7 +23,7 @@ const PROP_NAMES: Record<string, Uint8Array> = {
 const p2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** "%Y-%m-%dT%H:%M:%S.<usec>Z%z" on local time, as json_print() builds it */
-export function mosqTst(d: Date, nsec: number): string {
+function mosqTst(d: Date, nsec: number): string {
   const us = String(Math.floor(nsec / 1000)).padStart(6, '0');
   return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${us}Z${tzOffset(d)}`;
 }

@@ -9,7 +9,7 @@ function bytesField(b: Buffer): { text: string; encoding: 'utf8' | 'base64' } {
   return isUtf8(b) ? { text: b.toString('utf8'), encoding: 'utf8' } : { text: b.toString('base64'), encoding: 'base64' };
 }
 
-export function oursJson(msg: InboundMessage, nowMs: number): Record<string, unknown> {
+function oursJson(msg: InboundMessage, nowMs: number): Record<string, unknown> {
   const o: Record<string, unknown> = {
     tst: new Date(nowMs).toISOString(),
     topic: msg.topic,

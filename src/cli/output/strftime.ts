@@ -1,6 +1,5 @@
 // The strftime(3) conversions mosquitto_sub's `@X` hands to the C library (glibc, C locale), on local
 // time. Unknown conversions print as glibc prints them: the two characters unchanged.
-import type { OutBuffer } from './out-buffer.ts';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
@@ -81,8 +80,4 @@ export function strftimeOne(c: string, d: Date): string {
 
     default: return `%${c}`;
   }
-}
-
-export function writeStrftime(out: OutBuffer, c: string, d: Date): void {
-  out.str(strftimeOne(c, d));
 }

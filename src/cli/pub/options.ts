@@ -5,7 +5,7 @@ import { intIn, OptionTable, seconds, SECONDS_RANGE, type OptionSpec } from '../
 import { parseLineFormat } from '../messages/line-format.ts';
 import type { Tool } from '../runtime/setup.ts';
 
-export const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
+const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
 
 export const PUB_OPTIONS: OptionSpec[] = [
   topicOption('name', 'topic to publish to'),

@@ -31,8 +31,3 @@ export function paint(enabled: boolean): Paint {
     ? { red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) }
     : { red: id, yellow: id, dim: id, bold: id };
 }
-
-/** process.stdin is a terminal: -s / -l would wait for typed input. */
-export function stdinIsTTY(): boolean {
-  return process.stdin.isTTY === true;
-}

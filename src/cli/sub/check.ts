@@ -9,7 +9,7 @@ import type { SubPlan } from './runner.ts';
 import type { QoS, SubscribeProperties } from '../../session/types.ts';
 
 /** --snapshot: the retained snapshot is complete after this long without a retained message */
-export const SNAPSHOT_QUIET_MS = 500;
+const SNAPSHOT_QUIET_MS = 500;
 
 export interface SubOutput {
   filters: string[];

@@ -5,7 +5,7 @@ import { intIn, MAX_SECONDS, OptionTable, type OptionSpec } from '../options/opt
 import { checkTopicFilter } from '../../protocol/topic.ts';
 import type { Tool } from '../runtime/setup.ts';
 
-export const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
+const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
 
 const filter = (raw: string, name: string): string => {
   const e = checkTopicFilter(raw);
