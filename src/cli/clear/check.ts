@@ -1,9 +1,8 @@
 // tsclear's cross-field rules, checked before connecting, with an example in each message:
 // parsed options -> ClearSettings (what to clear, how to confirm, how long the snapshot waits).
 import { UsageError } from '../runtime/errors.ts';
-import type { Store } from '../options/option-spec.ts';
 import type { QoS } from '../../session/types.ts';
-import { DEFAULT_CONFIRM_ABOVE, DEFAULT_QUIET_MS } from './options.ts';
+import { DEFAULT_CONFIRM_ABOVE, DEFAULT_QUIET_MS, type ClearStore } from './options.ts';
 
 export interface ClearSettings {
   filters: string[];
@@ -22,8 +21,8 @@ export interface ClearSettings {
   versionChosen: boolean;
 }
 
-export function clearSettings(store: Store): ClearSettings {
-  const filters = (store.topic as string[] | undefined) ?? [];
+export function clearSettings(store: ClearStore): ClearSettings {
+  const filters = store.topic ?? [];
   if (filters.length === 0) {
     throw new UsageError("no topic filter given: name what to clear with -t, e.g. tsclear -t 'devices/#' --dry-run", { showUsage: true });
   }
@@ -32,16 +31,16 @@ export function clearSettings(store: Store): ClearSettings {
     // MQTT 5 §4.8.2: retained messages are not sent to a shared subscription
     throw new UsageError(`-t: '${shared}': a shared subscription receives no retained messages; use the filter without '$share/<group>/'.`);
   }
-  const versionChosen = store.protocolVersion !== undefined || ((store.properties as unknown[] | undefined)?.length ?? 0) > 0;
+  const versionChosen = store.protocolVersion !== undefined || (store.properties?.length ?? 0) > 0;
   return {
     filters: [...new Set(filters)],
-    exclude: (store.filterOut as string[] | undefined) ?? [],
-    match: store.match as RegExp | undefined,
+    exclude: store.filterOut ?? [],
+    match: store.match,
     dryRun: store.dryRun === true,
     yes: store.yes === true,
-    confirmAbove: (store.confirmAbove as number | undefined) ?? DEFAULT_CONFIRM_ABOVE,
-    quietMs: (store.quietTime as number | undefined) ?? DEFAULT_QUIET_MS,
-    qos: (store.qos as QoS | undefined) ?? 1,
+    confirmAbove: store.confirmAbove ?? DEFAULT_CONFIRM_ABOVE,
+    quietMs: store.quietTime ?? DEFAULT_QUIET_MS,
+    qos: store.qos ?? 1,
     json: store.json === true,
     verbose: store.verbose === true,
     verify: store.verify === true ? true : store.noVerify === true ? false : undefined,

@@ -1,20 +1,13 @@
 // tsclear's option table: every shared connection/TLS/auth option, -t/-T/-L as mosquitto_sub has
 // them, and tsclear's own (dry run, confirmation, match, snapshot quiet time, JSON). The parser,
 // --help and check.ts all read this one table.
-import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
+import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, filterOption, propertyOption, topicOption, urlOption, type CommonStore } from '../options/common-options.ts';
 import { UsageError } from '../runtime/errors.ts';
-import { intIn, MAX_SECONDS, OptionTable, seconds, type OptionSpec } from '../options/option-spec.ts';
-import { checkTopicFilter } from '../../protocol/topic.ts';
+import { intIn, MAX_SECONDS, optionTable, seconds, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
 
 export const DEFAULT_QUIET_MS = 300;
 export const DEFAULT_CONFIRM_ABOVE = 10;
-
-const filter = (raw: string, name: string): string => {
-  const e = checkTopicFilter(raw);
-  if (e) throw new UsageError(`${name}: ${e}.`);
-  return raw;
-};
 
 const regex = (raw: string, name: string): RegExp => {
   try {
@@ -30,9 +23,9 @@ const quietTime = (raw: string, name: string): number => {
   return ms;
 };
 
-export const CLEAR_OPTIONS: OptionSpec[] = [
+export const CLEAR_OPTIONS = [
   topicOption('filter', 'topic filter whose retained messages are cleared (repeatable)'),
-  { key: 'filterOut', names: ['-T', '--filter-out'], kind: 'value', arg: 'filter', group: 'message', repeat: true, parse: filter, help: 'do not clear topics matching this filter (repeatable)' },
+  filterOption('filterOut', ['-T', '--filter-out'], 'do not clear topics matching this filter (repeatable)'),
   { key: 'match', names: ['--match'], kind: 'value', arg: 'regex', group: 'message', parse: regex, help: 'clear only topics this regular expression (JavaScript syntax) finds a match in' },
   { key: 'dryRun', names: ['-n', '--dry-run'], kind: 'flag', group: 'message', help: 'list what would be cleared (topic, payload bytes, preview) and clear nothing' },
   { key: 'yes', names: ['-y', '--yes'], kind: 'flag', group: 'message', help: 'clear without asking (needed when there is no terminal to ask on)' },
@@ -46,9 +39,12 @@ export const CLEAR_OPTIONS: OptionSpec[] = [
   propertyOption(['connect']),
   ...COMMON_OPTIONS.map((s) => (s.key === 'qos' ? { ...s, help: 'QoS of the clearing publishes: 0, 1 or 2 (default 1: every clear is acknowledged)' }
     : s.key === 'protocolVersion' ? { ...s, help: 'MQTT version: 5, 311 or 31 (default 5, where the broker reports a refused clear; 3.1.1 when the broker does not speak 5)' } : s)),
-];
+] as const satisfies readonly OptionSpec[];
 
-export const CLEAR_TABLE = new OptionTable(CLEAR_OPTIONS, [
+/** tsclear's parsed options, derived from its table (and what resolvePassword settles) */
+export type ClearStore = StoreOf<typeof CLEAR_OPTIONS> & Pick<CommonStore, 'keyPassphrase'>;
+
+export const CLEAR_TABLE = optionTable(CLEAR_OPTIONS, [
   ID_RULE,
   { set: 'verify', message: (a, b) => `${a} and ${b} cannot be used together.` },
 ]);
@@ -84,7 +80,7 @@ Examples:
   tsclear -t 'test/#' --match '^test/tmp-' --json --yes
 `;
 
-export const TSCLEAR: Tool = {
+export const TSCLEAR: Tool<ClearStore> = {
   name: 'tsclear',
   summary: 'finds the retained messages under topic filters and clears them, safely: --dry-run first.',
   synopsis: CLEAR_SYNOPSIS,

@@ -1,12 +1,13 @@
 // The options every binary shares (connection, auth, TLS, will, protocol, reconnect, output policy),
-// defined once. Each binary adds its own table (see cli/pub/options.ts) and builds -t, -L and -D with the
-// builders below, because their topic rules and allowed -D commands differ.
+// defined once. Each binary adds its own table (see cli/pub/options.ts) and builds -t and -L
+// (topic-options.ts) and -D (below), because their topic rules and allowed -D commands differ.
+// The table is declared `as const`: the parsed values' type (CommonStore) derives from it.
 import { UsageError } from '../runtime/errors.ts';
-import { intIn, qos, seconds, SECONDS_RANGE, type ExclusiveRule, type OptionSpec, type Store } from './option-spec.ts';
-import { parseBrokerUrl } from './url.ts';
-import { maskUrl } from '../../session/mask-url.ts';
-import { takeProperty, type PropCommand } from './properties.ts';
-import { checkTopicFilter, checkTopicName } from '../../protocol/topic.ts';
+import { intIn, qos, seconds, SECONDS_RANGE, type ExclusiveRule, type OptionSpec, type StoreOf } from './option-spec.ts';
+import { takeProperty, type PropCommand, type PropertyArg } from './properties.ts';
+import { engineUnsupported, keyForm, proxyUrl, pskKey, tlsVersion, willPayload } from './connection-values.ts';
+import { topicName } from './topic-options.ts';
+import type { UrlScheme } from './url.ts';
 
 const protocolVersion = (raw: string, name: string): 3 | 4 | 5 => {
   switch (raw) {
@@ -28,7 +29,7 @@ const nonEmpty = (what: string) => (raw: string, name: string): string => {
   return raw;
 };
 
-export const COMMON_OPTIONS: OptionSpec[] = [
+export const COMMON_OPTIONS = [
   // connection
   { key: 'host', names: ['-h', '--host'], kind: 'value', arg: 'host', group: 'connection', help: 'broker host (default localhost)', parse: nonEmpty('host') },
   { key: 'port', names: ['-p', '--port'], kind: 'value', arg: 'port', group: 'connection', help: 'broker port (default 1883; 8883 with TLS)', parse: intIn(1, 65535, 'port') },
@@ -36,7 +37,7 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'bindAddress', names: ['-A'], kind: 'value', arg: 'address', group: 'connection', help: 'bind the outgoing socket to this local address' },
   { key: 'srv', names: ['-S'], kind: 'flag', group: 'connection', help: 'look the broker up with DNS SRV (_mqtt._tcp.<host>; _secure-mqtt._tcp with TLS)' },
   { key: 'nodelay', names: ['--nodelay'], kind: 'flag', group: 'connection', help: "disable Nagle's algorithm (TCP_NODELAY)" },
-  { key: 'proxy', names: ['--proxy'], kind: 'value', arg: 'socks-url', group: 'connection', help: 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]' },
+  { key: 'proxy', names: ['--proxy'], kind: 'value', arg: 'socks-url', group: 'connection', help: 'SOCKS5 proxy: socks5h://[user[:password]@]host[:port]', parse: proxyUrl },
   { key: 'wsPath', names: ['--ws-path'], kind: 'value', arg: 'path', group: 'connection', help: 'WebSocket endpoint path for ws:// and wss:// URLs (default /mqtt)' },
   { key: 'connectTimeout', names: ['--connect-timeout'], kind: 'value', arg: 'seconds', group: 'connection', help: `give up connecting after this long, ${SECONDS_RANGE} seconds (default 30)`, parse: seconds },
   // identity and session
@@ -53,8 +54,8 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'password', names: ['-P', '--pw'], kind: 'value', arg: 'password', group: 'auth', optionalValue: true, help: 'password; without a value on a terminal: prompt for it' },
   { key: 'passwordFile', names: ['--password-file'], kind: 'value', arg: 'file', group: 'auth', help: 'read the password from the first line of this file' },
   // will
-  { key: 'willTopic', names: ['--will-topic'], kind: 'value', arg: 'topic', group: 'will', help: 'topic of the Last Will', parse: (raw, name) => { const e = checkTopicName(raw); if (e) throw new UsageError(`${name}: ${e}.`); return raw; } },
-  { key: 'willPayload', names: ['--will-payload'], kind: 'value', arg: 'payload', group: 'will', help: 'payload of the Last Will (default empty)' },
+  { key: 'willTopic', names: ['--will-topic'], kind: 'value', arg: 'topic', group: 'will', help: 'topic of the Last Will', parse: topicName },
+  { key: 'willPayload', names: ['--will-payload'], kind: 'value', arg: 'payload', group: 'will', help: 'payload of the Last Will (default empty)', parse: willPayload },
   { key: 'willQos', names: ['--will-qos'], kind: 'value', arg: 'qos', group: 'will', help: 'QoS of the Last Will', parse: qos },
   { key: 'willRetain', names: ['--will-retain'], kind: 'flag', group: 'will', help: 'retain the Last Will' },
   // TLS
@@ -63,15 +64,15 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'cert', names: ['--cert'], kind: 'value', arg: 'file', group: 'tls', help: 'client certificate (PEM)' },
   { key: 'key', names: ['--key'], kind: 'value', arg: 'file', group: 'tls', help: 'client private key (PEM); encrypted: prompts "Enter PEM pass phrase:" on a terminal' },
   { key: 'keyPassphraseFile', names: ['--key-passphrase-file'], kind: 'value', arg: 'file', group: 'tls', help: 'read the passphrase of an encrypted --key from the first line of this file' },
-  { key: 'keyform', names: ['--keyform'], kind: 'value', arg: 'pem|engine', group: 'tls', help: 'key format: pem (engine is not supported)' },
+  { key: 'keyform', names: ['--keyform'], kind: 'value', arg: 'pem|engine', group: 'tls', help: 'key format: pem (engine is not supported)', parse: keyForm },
   { key: 'ciphers', names: ['--ciphers'], kind: 'value', arg: 'ciphers', group: 'tls', help: 'OpenSSL cipher list' },
-  { key: 'tlsVersion', names: ['--tls-version'], kind: 'value', arg: 'version', group: 'tls', help: 'tlsv1.3, tlsv1.2 or tlsv1.1' },
+  { key: 'tlsVersion', names: ['--tls-version'], kind: 'value', arg: 'version', group: 'tls', help: 'tlsv1.3, tlsv1.2 or tlsv1.1', parse: tlsVersion },
   { key: 'tlsAlpn', names: ['--tls-alpn'], kind: 'value', arg: 'protocol', group: 'tls', help: 'TLS ALPN protocol' },
   { key: 'insecure', names: ['--insecure'], kind: 'flag', group: 'tls', help: "do not check the certificate's host name (unsafe)" },
   { key: 'tlsUseOsCerts', names: ['--tls-use-os-certs'], kind: 'flag', group: 'tls', help: "trust the operating system's CA certificates; enables TLS" },
-  { key: 'tlsEngine', names: ['--tls-engine'], kind: 'value', arg: 'engine', group: 'tls', help: 'OpenSSL engine (not supported)' },
-  { key: 'tlsEngineKpass', names: ['--tls-engine-kpass-sha1'], kind: 'value', arg: 'sha1', group: 'tls', help: 'engine key password SHA1 (not supported)' },
-  { key: 'psk', names: ['--psk'], kind: 'value', arg: 'hex-key', group: 'tls', help: 'TLS with a pre-shared key instead of certificates: the key in hex; enables TLS (default port 8883)' },
+  { key: 'tlsEngine', names: ['--tls-engine'], kind: 'value', arg: 'engine', group: 'tls', help: 'OpenSSL engine (not supported)', parse: engineUnsupported },
+  { key: 'tlsEngineKpass', names: ['--tls-engine-kpass-sha1'], kind: 'value', arg: 'sha1', group: 'tls', help: 'engine key password SHA1 (not supported)', parse: engineUnsupported },
+  { key: 'psk', names: ['--psk'], kind: 'value', arg: 'hex-key', group: 'tls', help: 'TLS with a pre-shared key instead of certificates: the key in hex; enables TLS (default port 8883)', parse: pskKey },
   { key: 'pskIdentity', names: ['--psk-identity'], kind: 'value', arg: 'identity', group: 'tls', help: 'identity of the pre-shared key (needed with --psk)' },
   // reconnect (ours)
   { key: 'noReconnect', names: ['--no-reconnect'], kind: 'flag', group: 'reconnect', help: 'fail at once when the connection is lost (default: reconnect with backoff)' },
@@ -85,7 +86,18 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { key: 'noColor', names: ['--no-color'], kind: 'flag', group: 'output', help: 'no colour (also NO_COLOR=1)' },
   { key: 'help', names: ['--help'], kind: 'flag', group: 'misc', help: 'show this help' },
   { key: 'version', names: ['--version'], kind: 'flag', group: 'misc', help: 'show the version' },
-];
+] as const satisfies readonly OptionSpec[];
+
+/**
+ * What the shared setup reads (answerCommonFlags, resolvePassword, buildSession, applySrv): the
+ * shared options, the connection part -L writes, -D's properties, and the key passphrase that
+ * resolvePassword settles. Every tool's store (PubStore, SubStore, ClearStore) is one of these.
+ */
+export type CommonStore = StoreOf<typeof COMMON_OPTIONS> & {
+  urlScheme?: UrlScheme;
+  properties?: PropertyArg[];
+  keyPassphrase?: string;
+};
 
 /** -i and -I together: the same refusal in every tool */
 export const ID_RULE: ExclusiveRule = { set: 'id', message: (a, b) => `${a} and ${b} cannot be used together (-i sets the client id, -I a prefix for it).` };
@@ -96,55 +108,15 @@ export const TLS_SYNOPSIS = '[{--cafile file | --capath dir | --tls-use-os-certs
 /** the synopsis line of the Last Will options (tspub and tssub) */
 export const WILL_SYNOPSIS = '[--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]';
 
-/** -t for publishing (one topic name, no wildcards) or subscribing (repeatable filters). */
-export function topicOption(mode: 'name' | 'filter', help: string): OptionSpec {
-  return {
-    key: 'topic', names: ['-t', '--topic'], kind: 'value', arg: 'topic', group: 'message', help,
-    repeat: mode === 'filter',
-    parse: (raw, name) => {
-      const e = mode === 'name' ? checkTopicName(raw) : checkTopicFilter(raw);
-      if (e) throw new UsageError(`${name}: ${e}.`);
-      return raw;
-    },
-  };
-}
-
-/** -L: sets scheme, host, port, user, password and the topic (required for publishing). */
-export function urlOption(mode: 'name' | 'filter'): OptionSpec {
-  return {
-    key: 'url', names: ['-L', '--url'], kind: 'value', arg: 'URL', group: 'connection',
-    help: 'mqtt(s)://[user[:password]@]host[:port]/topic (also ws://, wss://)',
-    parse: (raw, name) => {
-      const u = parseBrokerUrl(raw, name);
-      if (u.topic === undefined || (mode === 'name' && u.topic === '')) {
-        if (mode === 'name') throw new UsageError(`${name}: invalid URL '${maskUrl(raw)}': topic missing (mqtt://host/topic).`);
-      }
-      if (u.topic !== undefined && u.topic !== '') {
-        const e = mode === 'name' ? checkTopicName(u.topic) : checkTopicFilter(u.topic);
-        if (e) throw new UsageError(`${name}: ${e}.`);
-      }
-      return u;
-    },
-    apply: (store: Store, value) => {
-      const u = value as ReturnType<typeof parseBrokerUrl>;
-      store.urlScheme = u.scheme;
-      store.host = u.host;
-      store.port = u.port;
-      if (u.username !== undefined) store.username = u.username;
-      if (u.password !== undefined) store.password = u.password;
-      if (u.topic !== undefined && u.topic !== '') {
-        if (mode === 'filter') ((store.topic as string[] | undefined) ?? (store.topic = [] as string[]) as string[]).push(u.topic);
-        else store.topic = u.topic;
-      }
-    },
-  };
-}
-
 /** -D / --property for the commands this binary sends. */
-export function propertyOption(allowed: readonly PropCommand[]): OptionSpec {
+export function propertyOption(allowed: readonly PropCommand[]):
+  OptionSpec<'properties', PropertyArg> & { take(words: readonly string[], i: number, name: string): [PropertyArg, number]; repeat: true } {
   return {
     key: 'properties', names: ['-D', '--property'], kind: 'property', arg: 'command name value', group: 'protocol', repeat: true,
     help: `MQTT 5 property (forces -V 5): -D ${allowed.join('|')} <name> <value>; -D <cmd> user-property <key> <value>`,
     take: takeProperty(allowed),
   };
 }
+
+// -t and -L live with the topic parsers; a tool's table takes all its shared builders from here
+export { filterOption, topicOption, urlOption } from './topic-options.ts';

@@ -23,14 +23,14 @@ function valueKind(s: OptionSpec): ValueKind {
 
 const COMPLETION_SHELLS = ['bash', 'zsh'] as const;
 
-export function completionScript(tool: string, specs: OptionSpec[], shell: string): string {
+export function completionScript(tool: string, specs: readonly OptionSpec[], shell: string): string {
   const visible = specs.filter((s) => !s.hidden);
   if (shell === 'bash') return bash(tool, visible);
   if (shell === 'zsh') return zsh(tool, visible);
   throw new UsageError(`--completion: unknown shell '${shell}' (use ${COMPLETION_SHELLS.join(' or ')}).`);
 }
 
-function bash(tool: string, specs: OptionSpec[]): string {
+function bash(tool: string, specs: readonly OptionSpec[]): string {
   const fn = `_${tool.replace(/[^a-zA-Z0-9_]/g, '_')}`;
   const cases: string[] = [];
   const group = new Map<string, string[]>();
@@ -62,7 +62,7 @@ function zshEscape(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/'/g, "'\\''").replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/:/g, '\\:');
 }
 
-function zsh(tool: string, specs: OptionSpec[]): string {
+function zsh(tool: string, specs: readonly OptionSpec[]): string {
   const lines: string[] = [];
   for (const s of specs) {
     const help = zshEscape(s.help.split(';')[0]!.slice(0, 70));

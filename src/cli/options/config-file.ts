@@ -20,7 +20,7 @@ export function configPaths(tool: string, mosquittoTool: string | undefined, env
   return mosquittoTool ? [join(base, tool), join(base, mosquittoTool)] : [join(base, tool)];
 }
 
-export function splitConfig(text: string, table: OptionTable): ConfigLine[] {
+export function splitConfig(text: string, table: OptionTable<object>): ConfigLine[] {
   const out: ConfigLine[] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
@@ -42,7 +42,7 @@ export function splitConfig(text: string, table: OptionTable): ConfigLine[] {
 }
 
 /** Reads the first options file that exists into `store`; returns its path (or undefined). */
-export function loadConfigFile(tool: string, mosquittoTool: string | undefined, table: OptionTable, store: Store,
+export function loadConfigFile(tool: string, mosquittoTool: string | undefined, table: OptionTable<object>, store: Store,
   env: NodeJS.ProcessEnv): string | undefined {
   for (const path of configPaths(tool, mosquittoTool, env)) {
     // the usual case is no file at all: existsSync answers it without building an ENOENT error

@@ -25,7 +25,7 @@ function label(s: OptionSpec): string {
   return s.kind === 'flag' ? names : `${names} ${s.arg ?? 'value'}`;
 }
 
-function optionHelp(specs: OptionSpec[], width = 100): string {
+function optionHelp(specs: readonly OptionSpec[], width = 100): string {
   const visible = specs.filter((s) => !s.hidden);
   const col = Math.min(34, Math.max(...visible.map((s) => label(s).length)) + 4);
   const out: string[] = [];
@@ -66,7 +66,7 @@ export interface HelpPage {
   summary: string;
   version: string;
   synopsis: string[];
-  specs: OptionSpec[];
+  specs: readonly OptionSpec[];
   /** the tool's own sections (what it does, formats, examples) before "Files and environment:", and after it */
   before?: string;
   after?: string;

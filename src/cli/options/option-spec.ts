@@ -9,14 +9,15 @@ export type OptionKind = 'flag' | 'value' | 'property';
 
 export type Group = 'connection' | 'auth' | 'tls' | 'will' | 'protocol' | 'message' | 'output' | 'reconnect' | 'misc';
 
-/** Parsed values by spec key; repeatable options hold arrays. */
+/** The parser's untyped record of values by spec key; parseOptions hands it on as the table's StoreOf. */
 export type Store = Record<string, unknown>;
 
-export interface OptionSpec {
+/** One option. K is its key in the store, V what one occurrence's value becomes (parse's or take's result). */
+export interface OptionSpec<K extends string = string, V = unknown> {
   /** key in the Store */
-  key: string;
+  key: K;
   /** every accepted spelling: '-h', '--host' */
-  names: string[];
+  names: readonly string[];
   kind: OptionKind;
   /** name of the value in help and errors: 'host' */
   arg?: string;
@@ -28,15 +29,34 @@ export interface OptionSpec {
   optionalValue?: boolean;
   /** options of one exclusive set may not be combined on one command line; a later source replaces */
   exclusive?: string;
-  /** convert and check a raw value; throw UsageError naming the option */
-  parse?: (raw: string, name: string) => unknown;
-  /** custom effect (e.g. -L sets host, port, user, topic); default: store[key] = value */
-  apply?: (store: Store, value: unknown, name: string) => void;
+  /** convert and check a raw value; throw UsageError naming the option (errors in an options file get its line) */
+  parse?(raw: string, name: string): V;
+  /** custom effect (e.g. -L sets host, port, user, topic); default: store[key] = value. The keys it
+   *  writes are its store parameter's type (method syntax: a spec may narrow it) */
+  apply?(store: Store, value: V, name: string): void;
   /** -D: consume words from position i (after the option name); returns [value, words used] */
-  take?: (words: string[], i: number, name: string) => [unknown, number];
+  take?(words: readonly string[], i: number, name: string): [V, number];
   /** hide from --help (aliases, deprecated spellings) */
   hidden?: boolean;
 }
+
+// ---- the parsed values' type, derived from a table (compile time only)
+
+/** one occurrence's value: a flag is true; else parse's (or take's) result, or the raw string */
+type OneValue<S> = S extends { kind: 'flag' } ? true
+  : S extends { parse(raw: string, name: string): infer V } ? V
+    : S extends { take(words: readonly string[], i: number, name: string): [infer V, number] } ? V
+      : string;
+type WithBare<S> = S extends { optionalValue: true } ? OneValue<S> | true : OneValue<S>;
+type ValueOf<S> = S extends { repeat: true } ? WithBare<S>[] : WithBare<S>;
+/** the keys an `apply` writes, as [key, value] pairs */
+type Written<W> = { [K in keyof W & string]-?: [K, Exclude<W[K], undefined>] }[keyof W & string];
+/** what one spec puts into the store: [key, value] pairs */
+type Entries<S> = S extends { apply(store: infer W, value: never, name: string): void } ? Written<W>
+  : S extends { key: infer K extends string } ? [K, ValueOf<S>] : never;
+
+/** The parsed values of a table: each spec's key (or the keys its apply writes) to its value, all optional. */
+export type StoreOf<T extends readonly OptionSpec[]> = { -readonly [E in Entries<T[number]> as E[0]]?: E[1] };
 
 export interface ExclusiveRule {
   set: string;
@@ -44,9 +64,11 @@ export interface ExclusiveRule {
   message: (a: string, b: string) => string;
 }
 
-export class OptionTable {
+/** S: the type of the parsed values (StoreOf the specs; see optionTable), for the compiler only */
+export class OptionTable<S extends object = Store> {
+  declare readonly storeType?: S;
   private byName = new Map<string, OptionSpec>();
-  constructor(readonly specs: OptionSpec[], readonly exclusives: ExclusiveRule[] = []) {
+  constructor(readonly specs: readonly OptionSpec[], readonly exclusives: readonly ExclusiveRule[] = []) {
     for (const s of specs) for (const n of s.names) this.byName.set(n, s);
   }
   lookup(name: string): OptionSpec | undefined {
@@ -57,11 +79,21 @@ export class OptionTable {
   }
 }
 
+/** A table whose store type is derived from its specs (declare them `as const satisfies readonly OptionSpec[]`). */
+export function optionTable<const T extends readonly OptionSpec[]>(specs: T, exclusives: readonly ExclusiveRule[] = []): OptionTable<StoreOf<T>> {
+  return new OptionTable<StoreOf<T>>(specs, exclusives);
+}
+
+/** Removes options from a shared table, keeping the types of the rest (tssub has no -M). */
+export function withoutOptions<T extends OptionSpec, K extends string>(specs: readonly T[], ...keys: K[]): Exclude<T, { key: K }>[] {
+  return specs.filter((s): s is Exclude<T, { key: K }> => !(keys as string[]).includes(s.key));
+}
+
 /**
  * Parse one source of words (argv, or one config-file line) into `store`. `where` names the
  * source in errors ('FILE line N'); within one source two members of an exclusive set are refused.
  */
-export function parseWords(table: OptionTable, words: string[], store: Store, where?: (i: number) => string): void {
+export function parseWords(table: OptionTable<object>, words: readonly string[], store: Store, where?: (i: number) => string): void {
   const seenExclusive = new Map<string, string>();
   for (let i = 0; i < words.length; i++) {
     let word = words[i]!;
@@ -110,8 +142,11 @@ export function parseWords(table: OptionTable, words: string[], store: Store, wh
       throw err;
     }
     if (spec.apply) spec.apply(store, value, name);
-    else if (spec.repeat) ((store[spec.key] as unknown[] | undefined) ?? (store[spec.key] = [] as unknown[]) as unknown[]).push(value);
-    else store[spec.key] = value;
+    else if (spec.repeat) {
+      const list = store[spec.key];
+      if (Array.isArray(list)) list.push(value);
+      else store[spec.key] = [value];
+    } else store[spec.key] = value;
   }
 }
 

@@ -1,24 +1,26 @@
-// argv (+ the default options file) → Store. The command line is parsed after the file, so it wins.
+// argv (+ the default options file) → the tool's typed store. The command line is parsed after the
+// file, so it wins.
 import { loadConfigFile } from './config-file.ts';
 import { OptionTable, parseWords, type Store } from './option-spec.ts';
 
-export interface ParseRequest {
+export interface ParseRequest<S extends object> {
   /** our tool name, for the options file: 'tspub' */
   tool: string;
   /** mosquitto's tool whose options file is read when ours is absent: 'mosquitto_pub' */
   mosquittoTool?: string;
-  table: OptionTable;
+  table: OptionTable<S>;
   argv: string[];
   env: NodeJS.ProcessEnv;
 }
 
-export interface Parsed {
-  store: Store;
+export interface Parsed<S extends object> {
+  store: S;
   /** the options file that was read, if any */
   configFile?: string;
 }
 
-export function parseOptions(req: ParseRequest): Parsed {
+/** The one place where the parser's untyped record becomes the table's typed store. */
+export function parseOptions<S extends object>(req: ParseRequest<S>): Parsed<S> {
   let store: Store = {};
   let configFile: string | undefined;
   try {
@@ -29,5 +31,7 @@ export function parseOptions(req: ParseRequest): Parsed {
     store = {};
   }
   parseWords(req.table, req.argv, store);
-  return { store, configFile };
+  // parseWords stores under each spec's key what its parse/take returned (or what its apply
+  // wrote), which is what StoreOf<specs> declares: the table's S
+  return { store: store as S, configFile };
 }

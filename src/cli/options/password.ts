@@ -15,7 +15,7 @@
 // every tool asks for its secrets at one point, before connecting.
 import { openSync, readFileSync } from 'node:fs';
 import { UsageError } from '../runtime/errors.ts';
-import type { Store } from './option-spec.ts';
+import type { CommonStore } from './common-options.ts';
 import { clientKeyInUse } from './session-options.ts';
 import { fsErrorText } from '../../session/fs-error-text.ts';
 import { isEncryptedPem } from '../../session/pem-check.ts';
@@ -32,23 +32,23 @@ export interface PasswordIo {
 }
 
 /** The password (-P, --password-file, TSMQTT_PASSWORD, a prompt); also settles store.keyPassphrase. */
-export async function resolvePassword(store: Store, io: PasswordIo): Promise<string | undefined> {
+export async function resolvePassword(store: CommonStore, io: PasswordIo): Promise<string | undefined> {
   const password = await passwordOf(store, io);
   const passphrase = await resolveKeyPassphrase(store, io);
   if (passphrase !== undefined) store.keyPassphrase = passphrase;
   return password;
 }
 
-async function passwordOf(store: Store, io: PasswordIo): Promise<string | undefined> {
+async function passwordOf(store: CommonStore, io: PasswordIo): Promise<string | undefined> {
   const p = store.password;
   if (typeof p === 'string' && store.passwordFile !== undefined) {
     throw new UsageError('-P and --password-file cannot be used together.');
   }
   if (typeof p === 'string') return p;
-  if (store.passwordFile !== undefined) return readSecretFile(store.passwordFile as string, '--password-file');
+  if (store.passwordFile !== undefined) return readSecretFile(store.passwordFile, '--password-file');
   if (p === true) {
     if (!io.prompt) throw new UsageError(NO_TERMINAL_FOR_PASSWORD);
-    const user = store.username === undefined ? '' : ` for ${String(store.username)}`;
+    const user = store.username === undefined ? '' : ` for ${store.username}`;
     return io.prompt(`Password${user}: `, NO_TERMINAL_FOR_PASSWORD);
   }
   const fromEnv = io.env[PASSWORD_ENV];
@@ -57,15 +57,15 @@ async function passwordOf(store: Store, io: PasswordIo): Promise<string | undefi
 }
 
 /** The --key passphrase, or undefined when no encrypted key will be used (or it is unreadable: TLS says why). */
-async function resolveKeyPassphrase(store: Store, io: PasswordIo): Promise<string | undefined> {
+async function resolveKeyPassphrase(store: CommonStore, io: PasswordIo): Promise<string | undefined> {
   if (store.keyPassphraseFile !== undefined) {
     if (store.key === undefined) throw new UsageError('--key-passphrase-file needs --key (the encrypted client key it unlocks).');
-    return readSecretFile(store.keyPassphraseFile as string, '--key-passphrase-file');
+    return readSecretFile(store.keyPassphraseFile, '--key-passphrase-file');
   }
-  if (!clientKeyInUse(store)) return undefined;
+  const key = store.key;
+  if (key === undefined || !clientKeyInUse(store)) return undefined;
   const fromEnv = io.env[KEY_PASSPHRASE_ENV];
   if (fromEnv !== undefined) return fromEnv;
-  const key = store.key as string;
   let pem: string;
   try {
     pem = readFileSync(key, 'latin1');

@@ -69,7 +69,7 @@ const MAX: Record<string, number> = { byte: 255, int16: 65535, int32: 4294967295
  * `allowed` lists the commands this binary sends (tspub: connect, publish, disconnect, will).
  */
 export function takeProperty(allowed: readonly PropCommand[]) {
-  return (words: string[], i: number, opt: string): [PropertyArg, number] => {
+  return (words: readonly string[], i: number, opt: string): [PropertyArg, number] => {
     if (i + 2 >= words.length) {
       throw new UsageError(`${opt} argument given but not enough arguments specified (${opt} command name value).`);
     }

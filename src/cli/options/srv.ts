@@ -1,13 +1,13 @@
 // -S: find the broker with a DNS SRV lookup, as libmosquitto's mosquitto_connect_srv does:
 // _mqtt._tcp.<host> (or _secure-mqtt._tcp.<host> with TLS); lowest priority, then highest weight.
 import type { SrvRecord } from 'node:dns';
-import type { Store } from './option-spec.ts';
+import type { CommonStore } from './common-options.ts';
 
 export type SrvResolver = (name: string) => Promise<SrvRecord[]>;
 
-export async function applySrv(store: Store, tls: boolean, resolver?: SrvResolver): Promise<void> {
+export async function applySrv(store: CommonStore, tls: boolean, resolver?: SrvResolver): Promise<void> {
   const resolveSrv = resolver ?? (await import('node:dns/promises')).resolveSrv;
-  const host = (store.host as string | undefined) ?? 'localhost';
+  const host = store.host ?? 'localhost';
   const name = `${tls ? '_secure-mqtt' : '_mqtt'}._tcp.${host}`;
   let records;
   try {

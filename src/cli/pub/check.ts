@@ -2,11 +2,14 @@
 // how often. The payload is read here (messages/payload.ts), so an unreadable -f is an argument
 // error, as in mosquitto.
 import { UsageError } from '../runtime/errors.ts';
-import type { Store } from '../options/option-spec.ts';
+import type { PubStore } from './options.ts';
 import type { ProtocolVersion, PublishProperties, QoS } from '../../session/types.ts';
 import { oversize } from '../../session/publish-size.ts';
 import { readPayload, TOO_LARGE, type StdinIo } from '../messages/payload.ts';
 import type { LineFormat } from '../messages/line-format.ts';
+
+/** the exclusive message sources: -m, -f, -s, -l, -n */
+const MESSAGE_KEYS = ['message', 'file', 'stdinFile', 'stdinLine', 'nullMessage'] as const;
 
 export type PubPlan =
   | { mode: 'single'; topic: string; payload: Buffer; what: string; repeat: number; repeatDelayMs: number; templated: boolean; common: Common }
@@ -18,16 +21,16 @@ interface Common {
   properties: PublishProperties | undefined;
 }
 
-export function planPublish(store: Store, publishProps: PublishProperties | undefined, version: ProtocolVersion, io: StdinIo): PubPlan {
-  const format = (store.lineFormat as LineFormat | undefined) ?? 'raw';
-  const topic = store.topic as string | undefined;
-  const modes = ['message', 'file', 'stdinFile', 'stdinLine', 'nullMessage'].filter((k) => store[k] !== undefined);
+export function planPublish(store: PubStore, publishProps: PublishProperties | undefined, version: ProtocolVersion, io: StdinIo): PubPlan {
+  const format = store.lineFormat ?? 'raw';
+  const topic = store.topic;
+  const modes = MESSAGE_KEYS.filter((k) => store[k] !== undefined);
   if (topic === undefined && !(store.stdinLine && format !== 'raw')) {
     throw new UsageError(modes.length === 0 ? 'Both topic and message must be supplied.' : 'No topic given: use -t topic or -L mqtt://host/topic.', { showUsage: modes.length === 0 });
   }
   if (modes.length === 0) throw new UsageError('Both topic and message must be supplied.', { showUsage: true });
   const common: Common = {
-    qos: (store.qos as QoS | undefined) ?? 0,
+    qos: store.qos ?? 0,
     retain: store.retain === true,
     properties: publishProps,
   };
@@ -40,16 +43,16 @@ export function planPublish(store: Store, publishProps: PublishProperties | unde
   }
   if (store.repeatDelay !== undefined && store.repeat === undefined) throw new UsageError('--repeat-delay needs --repeat N.');
   const { payload, what } = readPayload({
-    message: store.message as string | undefined,
-    file: store.file as string | undefined,
+    message: store.message,
+    file: store.file,
     stdinFile: store.stdinFile === true,
   }, io);
   // the whole packet counts (topic, packet id, properties), not the payload alone [MQTT-2.2.3]
   if (oversize({ topic: topic!, payload, ...common }, version, undefined)) throw new UsageError(TOO_LARGE);
   return {
     mode: 'single', topic: topic!, payload, what,
-    repeat: (store.repeat as number | undefined) ?? 1,
-    repeatDelayMs: (store.repeatDelay as number | undefined) ?? 0,
+    repeat: store.repeat ?? 1,
+    repeatDelayMs: store.repeatDelay ?? 0,
     templated: store.repeat !== undefined,
     common,
   };
@@ -58,8 +61,8 @@ export function planPublish(store: Store, publishProps: PublishProperties | unde
 /** -M above 20 with QoS 2 on MQTT 3.1/3.1.1: mosquitto 2.0.11 (max_inflight_messages 20) acknowledges
  *  but silently drops incoming QoS 2 messages beyond 20 unreleased (observed: 1000 of 5000 delivered
  *  with -M 100). MQTT 5 is safe: the broker's receive maximum caps the window. */
-export function inflightWarning(store: Store, version: number): string | undefined {
-  const m = store.maxInflight as number | undefined;
+export function inflightWarning(store: PubStore, version: number): string | undefined {
+  const m = store.maxInflight;
   const qos2 = store.qos === 2 || store.lineFormat === 'json';
   if (m === undefined || m <= 20 || version === 5 || !qos2) return undefined;
   return `Warning: -M ${m} with QoS 2 on MQTT ${version === 4 ? '3.1.1' : '3.1'}: a mosquitto broker with its default max_inflight_messages 20 drops QoS 2 messages beyond 20 in flight without telling; use -V 5 (the broker then caps the window) or -M 20.`;

@@ -1,13 +1,13 @@
 // tspub's option table: the shared options plus mosquitto_pub's own, plus ours (line formats,
 // --changes-only). Help text, parser and completions read this one table.
-import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
-import { intIn, OptionTable, seconds, SECONDS_RANGE, type OptionSpec } from '../options/option-spec.ts';
+import { COMMON_OPTIONS, ID_RULE, type CommonStore, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
+import { intIn, optionTable, seconds, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import { parseLineFormat } from '../messages/line-format.ts';
 import type { Tool } from '../runtime/setup.ts';
 
 const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
 
-export const PUB_OPTIONS: OptionSpec[] = [
+export const PUB_OPTIONS = [
   topicOption('name', 'topic to publish to'),
   { key: 'message', names: ['-m', '--message'], kind: 'value', arg: 'message', group: 'message', exclusive: 'message', help: 'payload from the command line' },
   { key: 'file', names: ['-f', '--file'], kind: 'value', arg: 'file', group: 'message', exclusive: 'message', help: 'payload = the whole file' },
@@ -23,9 +23,12 @@ export const PUB_OPTIONS: OptionSpec[] = [
   propertyOption(PUB_PROPERTY_COMMANDS),
   ...COMMON_OPTIONS,
   { key: 'completion', names: ['--completion'], kind: 'value', arg: 'bash|zsh', group: 'misc', help: 'print a shell completion script' },
-];
+] as const satisfies readonly OptionSpec[];
 
-export const PUB_TABLE = new OptionTable(PUB_OPTIONS, [
+/** tspub's parsed options, derived from its table (and what resolvePassword settles) */
+export type PubStore = StoreOf<typeof PUB_OPTIONS> & Pick<CommonStore, 'keyPassphrase'>;
+
+export const PUB_TABLE = optionTable(PUB_OPTIONS, [
   { set: 'message', message: (a, b) => `Only one type of message can be sent at once: ${a} and ${b} given (use one of -m, -f, -s, -l, -n).` },
   ID_RULE,
 ]);
@@ -40,7 +43,7 @@ export const PUB_SYNOPSIS = [
   '[-D command name value] [--line-format raw|json|tab] [--changes-only] [--no-reconnect]',
 ];
 
-export const TSPUB: Tool = {
+export const TSPUB: Tool<PubStore> = {
   name: 'tspub',
   mosquittoName: 'mosquitto_pub',
   summary: 'publishes a message (or one per stdin line) to an MQTT broker and exits.',

@@ -7,15 +7,19 @@ import { UsageError } from './errors.ts';
 import { answerCommonFlags } from './info-flags.ts';
 import { VERSION } from './version.ts';
 import { parseOptions } from '../options/parse-options.ts';
-import type { OptionTable, Store } from '../options/option-spec.ts';
+import type { OptionTable } from '../options/option-spec.ts';
+import type { CommonStore } from '../options/common-options.ts';
 import { buildSession, type BuiltSession } from '../options/session-options.ts';
 import { resolvePassword, ttyPrompt } from '../options/password.ts';
 import { applySrv } from '../options/srv.ts';
 import { usageText, type HelpPage } from '../options/help.ts';
 import type { ProtocolVersion } from '../../session/types.ts';
 
-/** What a binary is, for the shared setup: declared in its tool folder's options.ts. */
-export interface Tool {
+/** What the shared setup reads of any tool's store: the shared options, and tspub's --completion. */
+export type ToolStore = CommonStore & { completion?: string };
+
+/** What a binary is, for the shared setup: declared in its tool folder's options.ts. S: its store type (PubStore, ...). */
+export interface Tool<S extends ToolStore = ToolStore> {
   /** the binary: 'tspub' (its options file is ~/.config/tspub) */
   name: string;
   /** the mosquitto client it stands in for: its options file is read when ours is absent */
@@ -23,7 +27,7 @@ export interface Tool {
   /** --help's first line, after the name */
   summary: string;
   synopsis: string[];
-  table: OptionTable;
+  table: OptionTable<S>;
   /** the tool's own --help sections, before "Files and environment:" and after it */
   helpBefore?: string;
   helpAfter?: string;
@@ -37,17 +41,17 @@ export interface Tool {
   prompt: 'always' | 'interactive';
 }
 
-export interface SetupHooks<Early, Plan> {
+export interface SetupHooks<S, Early, Plan> {
   /** after parsing, before any secret is asked for: checks of the options alone (tssub: a topic, -F) */
-  checkOptions?(store: Store): Early;
+  checkOptions?(store: S): Early;
   /** the tool's cross-field check, once the session options are built and before -S looks anything up */
-  check?(store: Store, built: BuiltSession, early: Early): Plan;
+  check?(store: S, built: BuiltSession, early: Early): Plan;
   /** a -d line sink instead of debugTo (tssub: the subscriber's output batch) */
   debug?(line: string): void;
 }
 
-export interface ToolSetup<Early, Plan> {
-  store: Store;
+export interface ToolSetup<S, Early, Plan> {
+  store: S;
   early: Early;
   plan: Plan;
   /** the session options, -S applied, -d lines routed */
@@ -56,7 +60,7 @@ export interface ToolSetup<Early, Plan> {
   build(defaultVersion?: ProtocolVersion): BuiltSession;
 }
 
-export function helpPage(tool: Tool): HelpPage {
+export function helpPage<S extends ToolStore>(tool: Tool<S>): HelpPage {
   return {
     tool: tool.name, mosquittoTool: tool.mosquittoName, summary: tool.summary, version: VERSION,
     synopsis: tool.synopsis, specs: tool.table.specs, before: tool.helpBefore, after: tool.helpAfter,
@@ -75,15 +79,15 @@ async function promptWhenInteractive(question: string, noTerminal: string): Prom
 }
 
 /** undefined when --help, --version or --completion was answered: the command exits 0. */
-export async function setupTool<Early = undefined, Plan = undefined>(tool: Tool, argv: string[], ctx: RunContext,
-  hooks: SetupHooks<Early, Plan> = {}): Promise<ToolSetup<Early, Plan> | undefined> {
+export async function setupTool<S extends ToolStore, Early = undefined, Plan = undefined>(tool: Tool<S>, argv: string[], ctx: RunContext,
+  hooks: SetupHooks<S, Early, Plan> = {}): Promise<ToolSetup<S, Early, Plan> | undefined> {
   ctx.usage = () => usageText(helpPage(tool));
   if (tool.stdoutIsDecoration) ctx.epipe = 'continue';
   const { store } = parseOptions({ tool: tool.name, mosquittoTool: tool.mosquittoName, table: tool.table, argv, env: process.env });
   if (answerCommonFlags(store, ctx, helpPage(tool))) return undefined;
   if (store.completion !== undefined) {
     const { completionScript } = await import('../options/completion.ts');
-    process.stdout.write(completionScript(tool.name, tool.table.specs, store.completion as string));
+    process.stdout.write(completionScript(tool.name, tool.table.specs, store.completion));
     return undefined;
   }
   const early = hooks.checkOptions?.(store) as Early;
@@ -93,7 +97,7 @@ export async function setupTool<Early = undefined, Plan = undefined>(tool: Tool,
     ? (line: string) => { process.stdout.write(`${line}\n`); }
     : (line: string) => { process.stderr.write(`${line}\n`); });
   const build = (defaultVersion = tool.defaultVersion): BuiltSession => {
-    const chosen = store.protocolVersion !== undefined || ((store.properties as unknown[] | undefined)?.length ?? 0) > 0;
+    const chosen = store.protocolVersion !== undefined || (store.properties?.length ?? 0) > 0;
     const built = buildSession(chosen || defaultVersion === undefined ? store : { ...store, protocolVersion: defaultVersion },
       { tool: tool.name, pid: process.pid, password });
     if (store.debug) built.session.debug = debug;

@@ -1,12 +1,12 @@
 // tssub's checks, before connecting: a topic and the output format (a bad -F is an argument
 // error) before any secret is asked for; then parsed options -> the Subscriber's plan (what to
 // subscribe, filter, count and when to stop).
-import type { Store } from '../options/option-spec.ts';
+import type { SubStore } from './options.ts';
 import { UsageError } from '../runtime/errors.ts';
 import { createPrinter, type Printer } from '../output/index.ts';
 import type { BuiltSession } from '../options/session-options.ts';
 import type { SubPlan } from './runner.ts';
-import type { QoS, SubscribeProperties } from '../../session/types.ts';
+import type { SubscribeProperties } from '../../session/types.ts';
 
 /** --snapshot: the retained snapshot is complete after this long without a retained message */
 const SNAPSHOT_QUIET_MS = 500;
@@ -17,11 +17,11 @@ export interface SubOutput {
 }
 
 /** `decorate`: stdout is a terminal (colour as the policy says); `warn`: a runtime error line for stderr */
-export function checkSubOptions(store: Store, decorate: { color: boolean } | undefined, warn: (line: string) => void): SubOutput {
-  const filters = (store.topic as string[] | undefined) ?? [];
+export function checkSubOptions(store: SubStore, decorate: { color: boolean } | undefined, warn: (line: string) => void): SubOutput {
+  const filters = store.topic ?? [];
   if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t filter).', { showUsage: true });
   const printer = createPrinter({
-    format: store.format as string | undefined,
+    format: store.format,
     verbose: store.verbose === true,
     eol: store.noEol !== true,
     pretty: store.pretty === true,
@@ -32,24 +32,24 @@ export function checkSubOptions(store: Store, decorate: { color: boolean } | und
   return { filters, printer };
 }
 
-export function buildSubPlan(store: Store, built: BuiltSession, filters: string[]): SubPlan {
+export function buildSubPlan(store: SubStore, built: BuiltSession, filters: string[]): SubPlan {
   const v5 = built.session.protocolVersion === 5;
   const snapshot = store.snapshot === true;
   return {
     filters,
-    qos: (store.qos as QoS | undefined) ?? 0,
+    qos: store.qos ?? 0,
     retainAsPublished: store.retainAsPublished === true,
-    unsubscribe: (store.unsubscribe as string[] | undefined) ?? [],
-    filterOut: (store.filterOut as string[] | undefined) ?? [],
-    count: (store.count as number | undefined) ?? 0,
-    timeoutMs: ((store.timeout as number | undefined) ?? 0) * 1000,
+    unsubscribe: store.unsubscribe ?? [],
+    filterOut: store.filterOut ?? [],
+    count: store.count ?? 0,
+    timeoutMs: (store.timeout ?? 0) * 1000,
     exitAfterSub: store.exitAfterSub === true,
     noRetain: store.noRetain === true,
     retainedOnly: store.retainedOnly === true || snapshot,
     snapshot,
     snapshotQuietMs: SNAPSHOT_QUIET_MS,
     removeRetained: store.removeRetained === true,
-    randomFilter: (store.randomFilter as number | undefined) ?? 10000,
+    randomFilter: store.randomFilter ?? 10000,
     subscribeProperties: v5 ? built.properties.subscribe as SubscribeProperties | undefined : undefined,
     unsubscribeProperties: v5 ? built.properties.unsubscribe as SubPlan['unsubscribeProperties'] : undefined,
     disconnectProperties: v5 ? built.properties.disconnect : undefined,

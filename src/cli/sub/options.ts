@@ -1,17 +1,10 @@
 // tssub's option table: the shared options plus mosquitto_sub's own, plus ours (--json, --snapshot).
-import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
+import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, filterOption, propertyOption, topicOption, urlOption, type CommonStore } from '../options/common-options.ts';
 import { UsageError } from '../runtime/errors.ts';
-import { intIn, MAX_SECONDS, OptionTable, type OptionSpec } from '../options/option-spec.ts';
-import { checkTopicFilter } from '../../protocol/topic.ts';
+import { intIn, MAX_SECONDS, optionTable, withoutOptions, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
 
 const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
-
-const filter = (raw: string, name: string): string => {
-  const e = checkTopicFilter(raw);
-  if (e) throw new UsageError(`${name}: ${e}.`);
-  return raw;
-};
 
 /** -W: whole seconds; below 1 in mosquitto_sub's words, above what a Node timer holds in ours */
 const timeout = (raw: string, name: string): number => {
@@ -28,10 +21,10 @@ const percent = (raw: string, name: string): number => {
   return Math.round(Number(s) * 100);
 };
 
-export const SUB_OPTIONS: OptionSpec[] = [
+export const SUB_OPTIONS = [
   topicOption('filter', 'topic filter to subscribe to (repeatable)'),
-  { key: 'filterOut', names: ['-T', '--filter-out'], kind: 'value', arg: 'filter', group: 'message', repeat: true, help: 'do not print messages whose topic matches this filter (repeatable)', parse: filter },
-  { key: 'unsubscribe', names: ['-U', '--unsubscribe'], kind: 'value', arg: 'filter', group: 'message', repeat: true, help: 'unsubscribe from this filter after subscribing (repeatable)', parse: filter },
+  filterOption('filterOut', ['-T', '--filter-out'], 'do not print messages whose topic matches this filter (repeatable)'),
+  filterOption('unsubscribe', ['-U', '--unsubscribe'], 'unsubscribe from this filter after subscribing (repeatable)'),
   { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'exit after printing this many messages', parse: intIn(1, 2_147_483_647, 'message count') },
   { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: timeout },
   { key: 'exitAfterSub', names: ['-E'], kind: 'flag', group: 'message', help: 'exit once every subscription is acknowledged' },
@@ -48,10 +41,13 @@ export const SUB_OPTIONS: OptionSpec[] = [
   { key: 'json', names: ['--json'], kind: 'flag', group: 'output', help: 'one JSON object per message: payload as text (or base64), every property' },
   urlOption('filter'),
   propertyOption(SUB_PROPERTY_COMMANDS),
-  ...COMMON_OPTIONS.filter((o) => o.key !== 'maxInflight'),
-];
+  ...withoutOptions(COMMON_OPTIONS, 'maxInflight'),
+] as const satisfies readonly OptionSpec[];
 
-export const SUB_TABLE = new OptionTable(SUB_OPTIONS, [
+/** tssub's parsed options, derived from its table (and what resolvePassword settles) */
+export type SubStore = StoreOf<typeof SUB_OPTIONS> & Pick<CommonStore, 'keyPassphrase'>;
+
+export const SUB_TABLE = optionTable(SUB_OPTIONS, [
   ID_RULE,
 ]);
 
@@ -65,7 +61,7 @@ export const SUB_SYNOPSIS = [
   '[-D command name value] [--retry-connect] [--no-reconnect]',
 ];
 
-export const TSSUB: Tool = {
+export const TSSUB: Tool<SubStore> = {
   name: 'tssub',
   mosquittoName: 'mosquitto_sub',
   summary: 'subscribes to topics on an MQTT broker and prints the messages it receives.',
