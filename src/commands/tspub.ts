@@ -8,11 +8,10 @@ import { reportOutages } from '../cli/runtime/outage-notice.ts';
 import { PROCESS_STDIN } from '../cli/messages/payload.ts';
 import { TSPUB } from '../cli/pub/options.ts';
 import { inflightWarning, planPublish } from '../cli/pub/check.ts';
-import type { PublishProperties } from '../session/types.ts';
 
 async function main(argv: string[], ctx: RunContext): Promise<number> {
   const setup = await setupTool(TSPUB, argv, ctx, {
-    check: (store, built) => planPublish(store, built.properties.publish as PublishProperties | undefined, built.session.protocolVersion, PROCESS_STDIN),
+    check: (store, built) => planPublish(store, built.properties.publish, built.session.protocolVersion, PROCESS_STDIN),
   });
   if (!setup) return EXIT.OK;
   const { store, built, plan } = setup;

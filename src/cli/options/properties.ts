@@ -3,6 +3,7 @@
 // property objects. Names and commands are case-insensitive, as in mosquitto. Unlike mosquitto
 // (atol), a value that is not a number is refused instead of becoming 0.
 import { UsageError } from '../runtime/errors.ts';
+import type { ConnectProperties, PublishProperties, SubscribeProperties, UserProperties, WillOptions } from '../../session/types.ts';
 
 type PropType = 'byte' | 'int16' | 'int32' | 'varint' | 'binary' | 'string' | 'pair';
 
@@ -119,11 +120,18 @@ function convert(info: PropInfo, name: string, raw: string, opt: string): Proper
 }
 
 /** Property objects per command, as the session types name them (mqtt-packet field names). */
-export type PropertySets = Partial<Record<PropCommand, Record<string, unknown>>>;
+export interface PropertySets {
+  connect?: ConnectProperties;
+  publish?: PublishProperties;
+  subscribe?: SubscribeProperties;
+  unsubscribe?: { userProperties?: UserProperties };
+  disconnect?: Record<string, unknown>;
+  will?: WillOptions['properties'];
+}
 
 /** Group -D values by command; duplicate non-user properties are refused like mosquitto_property_check_all. */
 export function groupProperties(args: PropertyArg[] | undefined): PropertySets {
-  const sets: PropertySets = {};
+  const sets: Partial<Record<PropCommand, Record<string, unknown>>> = {};
   for (const a of args ?? []) {
     const set = (sets[a.command] ??= {});
     if (Array.isArray(a.value)) {
@@ -136,5 +144,7 @@ export function groupProperties(args: PropertyArg[] | undefined): PropertySets {
       set[a.field] = a.value;
     }
   }
-  return sets;
+  // each field is set only for the commands PROPS allows it with, converted to its type there
+  // (convert): the one place the -D values become the session's property types
+  return sets as PropertySets;
 }

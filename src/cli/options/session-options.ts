@@ -121,7 +121,7 @@ function will(store: CommonStore, version: ProtocolVersion, props: PropertySets)
     qos: store.willQos ?? 0,
     retain: store.willRetain === true,
   };
-  if (version === 5 && props.will) w.properties = props.will as WillOptions['properties'];
+  if (version === 5 && props.will) w.properties = props.will;
   return w;
 }
 
@@ -141,7 +141,7 @@ export function buildSession(store: CommonStore, ctx: BuildContext): BuiltSessio
   const prefix = store.idPrefix;
   if (prefix !== undefined) clientId = `${prefix}${ctx.pid}`;
   fitsField(clientId, prefix !== undefined ? '-I' : '-i', 'the client id');
-  const connectProperties: ConnectProperties = { ...(properties.connect as ConnectProperties | undefined) };
+  const connectProperties: ConnectProperties = { ...properties.connect };
   if (version === 5) {
     let expiry = store.sessionExpiry;
     if (!clean && expiry === undefined) expiry = 0xffffffff;

@@ -6,7 +6,6 @@ import { UsageError } from '../runtime/errors.ts';
 import { createPrinter, type Printer } from '../output/index.ts';
 import type { BuiltSession } from '../options/session-options.ts';
 import type { SubPlan } from './runner.ts';
-import type { SubscribeProperties } from '../../session/types.ts';
 
 /** --snapshot: the retained snapshot is complete after this long without a retained message */
 const SNAPSHOT_QUIET_MS = 500;
@@ -50,8 +49,8 @@ export function buildSubPlan(store: SubStore, built: BuiltSession, filters: stri
     snapshotQuietMs: SNAPSHOT_QUIET_MS,
     removeRetained: store.removeRetained === true,
     randomFilter: store.randomFilter ?? 10000,
-    subscribeProperties: v5 ? built.properties.subscribe as SubscribeProperties | undefined : undefined,
-    unsubscribeProperties: v5 ? built.properties.unsubscribe as SubPlan['unsubscribeProperties'] : undefined,
+    subscribeProperties: v5 ? built.properties.subscribe : undefined,
+    unsubscribeProperties: v5 ? built.properties.unsubscribe : undefined,
     disconnectProperties: v5 ? built.properties.disconnect : undefined,
     v5,
   };
