@@ -40,6 +40,25 @@ test('no PINGRESP: the connection is declared dead after the keepalive', async (
   await fb.stop();
 });
 
+test('a client that keeps receiving still sends PINGREQ within its keepalive [MQTT-3.1.2-23]', async () => {
+  // a QoS 0 subscriber only receives: the broker must still hear from it, or it drops it after 1.5 x keepalive
+  let timer: NodeJS.Timeout | undefined;
+  const fb = await startFakeBroker((c) => {
+    acceptConnect(c);
+    autoAck(c);
+    timer = setInterval(() => c.send({ cmd: 'publish', topic: 'ka/t', payload: Buffer.from('x'), qos: 0, retain: false, dup: false }), 100);
+  });
+  const c = await connected(opts(tcp(fb.port), { keepalive: 1 }));
+  c.on('message', () => undefined);
+  await new Promise((r) => setTimeout(r, 2600));
+  clearInterval(timer);
+  const pings = fb.connections[0]!.received.filter((p) => p.cmd === 'pingreq').length;
+  assert.ok(pings >= 1, `${pings} PINGREQs in 2.6 s with keepalive 1 while a message arrived every 100 ms`);
+  assert.equal(c.connected, true);
+  await c.end();
+  await fb.stop();
+});
+
 test('PINGREQ keeps an idle connection alive when PINGRESP comes back', async () => {
   const fb = await startFakeBroker((c) => { acceptConnect(c); autoAck(c); });
   const c = await connected(opts(tcp(fb.port), { keepalive: 1 }));

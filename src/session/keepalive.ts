@@ -13,8 +13,11 @@ export interface KeepaliveIo {
 
 export class Keepalive {
   private timer: NodeJS.Timeout | undefined;
+  /** ticks since we last sent a packet: decides the PINGREQ (a receiving client must still send) */
+  private quietTicks = 0;
   private sentSinceTick = false;
-  private idleTicks = 0;
+  /** ticks since the broker last sent anything, counted while a PINGREQ waits: decides "dead" */
+  private silentTicks = 0;
   private outstanding = false;
 
   constructor(private readonly seconds: number, private readonly io: KeepaliveIo) {}
@@ -36,7 +39,7 @@ export class Keepalive {
 
   /** a packet came in */
   received(): void {
-    this.idleTicks = 0;
+    this.silentTicks = 0;
   }
 
   /** PINGRESP */
@@ -45,19 +48,19 @@ export class Keepalive {
   }
 
   private tick(): void {
-    if (this.sentSinceTick && !this.outstanding) {
-      this.sentSinceTick = false;
-      this.idleTicks = 0;
-      return;
-    }
-    this.idleTicks++;
     if (this.outstanding) {
-      if (this.idleTicks >= 4 && !this.io.paused()) this.io.dead(new TimeoutError(`no PINGRESP from the broker within ${this.seconds}s: connection lost`));
+      if (++this.silentTicks >= 4 && !this.io.paused()) this.io.dead(new TimeoutError(`no PINGRESP from the broker within ${this.seconds}s: connection lost`));
       return;
     }
-    if (this.idleTicks >= 3) {
+    if (this.sentSinceTick) {
+      this.sentSinceTick = false;
+      this.quietTicks = 0;
+      return;
+    }
+    if (++this.quietTicks >= 3) {
       this.outstanding = true;
-      this.idleTicks = 0;
+      this.quietTicks = 0;
+      this.silentTicks = 0;
       this.io.ping();
     }
   }
