@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startFakeBroker, acceptConnect, autoAck, type FakeConn } from './helpers/fake-broker.ts';
 import { opts, tcp, FAST_RECONNECT } from './helpers/session-helpers.ts';
 import { Client } from '../src/session/client.ts';
-import { runBin } from './helpers/run-bin.ts';
+import { runBin, spawnBin } from './helpers/run-bin.ts';
 import { RUN_SESSION_EXPIRY_S } from '../src/session/reconnect-policy.ts';
 import type { IConnectPacket, IPublishPacket, Packet } from '../src/protocol/codec.ts';
 
@@ -136,5 +136,47 @@ test('tspub says once on stderr that it published again, and exits 0 once the br
   assert.equal(r.code, 0);
   const again = packets(fb.connections[1]!, 'publish') as IPublishPacket[];
   assert.deepEqual(again.map((p) => [p.topic, p.payload.toString(), p.dup]), [['k/1', 'x', false]]);
+  await fb.stop();
+});
+
+test('destroy() during --retry-connect\'s backoff settles connect() at once (it waited forever)', async () => {
+  const fb = await startFakeBroker((c) => c.close());
+  const port = fb.port;
+  await fb.stop(); // nothing listens: every attempt is refused
+  const c = new Client(opts(tcp(port)), { ...FAST_RECONNECT, initialDelayMs: 5000, maxDelayMs: 5000 });
+  const settled = c.connect().then(() => 'connected', (e: Error) => e.message);
+  await new Promise((r) => setTimeout(r, 200));
+  c.destroy();
+  const outcome = await Promise.race([settled, new Promise((r) => setTimeout(() => r('still pending'), 2000))]);
+  assert.equal(outcome, 'connection closed');
+});
+
+test('tspub -l: a line too large for the last broker\'s maximum, read while reconnecting, is named; the rest go on; exit 1', async () => {
+  let n = 0;
+  const fb = await startFakeBroker(async (c) => {
+    if (++n === 1) {
+      acceptConnect(c, { properties: { maximumPacketSize: 300 } });
+      await c.next('publish');
+      c.close(); // the outage
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 700)); // the next lines are read while this CONNACK is awaited
+    acceptConnect(c, { properties: { maximumPacketSize: 300 } });
+    autoAck(c);
+  });
+  const pub = spawnBin('tspub', ['-h', '127.0.0.1', '-p', String(fb.port), '-V', '5', '-q', '1', '-t', 'big/t', '-l', '--reconnect-delay', '0.05'], { timeoutMs: 15_000 });
+  pub.child.stdin!.write('one\n');
+  await fb.nextConnection();
+  await fb.nextConnection();
+  pub.child.stdin!.write(`${'x'.repeat(400)}\nthree\nfour\n`);
+  pub.child.stdin!.end();
+  const r = await pub.exited();
+  // the line is refused as it is read, before the reconnect's CONNACK, by the last broker's maximum
+  assert.equal(r.stderr, 'Connection lost (the broker closed the connection); reconnecting.\n'
+    + 'Error: stdin line 2: the message is 413 bytes; the broker accepts packets of at most 300 bytes.\n'
+    + 'Reconnected without a session on the broker: 1 unacknowledged QoS 1/2 message published again (it may arrive twice).\n');
+  assert.equal(r.code, 1);
+  const second = fb.connections[1]!;
+  assert.deepEqual((packets(second, 'publish') as IPublishPacket[]).map((p) => p.payload.toString()), ['one', 'three', 'four']);
   await fb.stop();
 });

@@ -42,7 +42,8 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   // the reader is gone: DISCONNECT cleanly, but never wait long for a broker that does not answer
   ctx.onEpipe = () => Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]).then(() => undefined);
   // Ctrl+C or -W while still connecting (--retry-connect) ends here too
-  return Promise.race([client.connect().then(() => subscriber.run()), subscriber.finished]);
+  const connected = client.connect().then(() => subscriber.run(), (err: unknown) => (subscriber.stopped ? subscriber.finished : Promise.reject(err)));
+  return Promise.race([connected, subscriber.finished]);
 }
 
 run(main);

@@ -54,8 +54,11 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   private paused = false;
   private idleWaiters: Array<() => void> = [];
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private wakeBackoff: (() => void) | undefined;
   /** what the next CONNECT asks for: after the first CONNACK, to resume the session it opened */
   private connectOptions: SessionOptions;
+  /** the broker's v5 maximum packet size as the last CONNACK gave it */
+  private lastMaxPacketSize: number | undefined;
   /** the client id is ours, not the caller's: -d lines show it as one the broker assigned */
   private ownId = false;
   /** MQTT 5 without a session of the caller's: one kept for this client's life (ended by end()) */
@@ -96,7 +99,8 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
         }
         const delay = backoffDelay(this.policy, attempt);
         this.emit('reconnecting', attempt, delay, err as Error);
-        await new Promise((r) => { this.reconnectTimer = setTimeout(r, delay); });
+        await this.backoff(delay);
+        if (this.finished) throw this.finishError ?? new ConnectionClosedError('connection closed');
       }
     }
   }
@@ -105,6 +109,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
     const conn = new Connection(this.connectOptions, this, this.ownId);
     this.conn = conn;
     const info = await conn.open();
+    this.lastMaxPacketSize = conn.maxPacketSize;
     const o = this.connectOptions;
     if (o.clean && (o.connectProperties?.sessionExpiryInterval ?? 0) > 0 && info.clientId !== '') {
       // reconnects resume this session, under the id the broker may have assigned [MQTT-3.2.2.3.7]
@@ -131,7 +136,8 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
 
   /** broker's v5 maximum packet size, or undefined */
   get maxPacketSize(): number | undefined {
-    return this.conn?.maxPacketSize;
+    // while a reconnect waits for its CONNACK, the last broker's limit is the best guess
+    return this.conn?.state === 'connected' ? this.conn.maxPacketSize : this.lastMaxPacketSize;
   }
 
   /** Queue a publish. Returns false when the caller should wait for 'drain'. cb runs once the
@@ -158,9 +164,10 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
   /** Reason code per filter (granted QoS or >= 0x80). Remembered and replayed on reconnect. */
   /** `sent` learns the SUBSCRIBE's packet id (mosquitto_sub -d prints "Subscribed (mid: N)") */
   async subscribe(subs: Subscription[], props?: SubscribeProperties, sent?: (messageId: number) => void): Promise<number[]> {
+    const conn = this.requireConn(); // a subscribe that throws is not remembered for the reconnect either
     const call: SubscribeCall = { subs, props };
     this.subscriptions.push(call);
-    return this.sendSubscribe(this.requireConn(), call, sent);
+    return this.sendSubscribe(conn, call, sent);
   }
 
   private sendSubscribe(conn: Connection, call: SubscribeCall, sent?: (messageId: number) => void): Promise<number[]> {
@@ -268,14 +275,16 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
 
   private async reconnectLoop(lastErr: Error): Promise<void> {
     for (let attempt = 1; attempt <= this.policy.maxRetries; attempt++) {
+      if (this.finished) return;
       const delay = backoffDelay(this.policy, attempt);
       this.emit('reconnecting', attempt, delay, lastErr);
-      await new Promise((r) => { this.reconnectTimer = setTimeout(r, delay); });
+      await this.backoff(delay);
       if (this.finished) return;
       try {
         await this.openConnection();
         return;
       } catch (err) {
+        if (this.finished) return;
         lastErr = err as Error;
         if ((err instanceof ConnectionRefusedError || err instanceof ProtocolError) && !isRetryable(err)) break;
       }
@@ -283,11 +292,23 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
     this.finish(lastErr);
   }
 
+  /** the wait between attempts; finish() ends it at once */
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeBackoff = resolve;
+      this.reconnectTimer = setTimeout(resolve, ms);
+    });
+  }
+
   private finish(err: Error | undefined): void {
     if (this.finished) return;
     this.finished = true;
     this.finishError = err;
     clearTimeout(this.reconnectTimer);
+    this.wakeBackoff?.();
+    // a reconnect still waiting for its CONNACK must not come alive on a finished client
+    const conn = this.conn;
+    if (conn && conn.state === 'connecting') conn.destroy();
     if (this.outbox.size > 0) this.outbox.failAll(err ?? new ConnectionClosedError('connection closed'));
     this.onProgress();
     for (const w of this.idleWaiters) w();

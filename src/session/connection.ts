@@ -102,7 +102,7 @@ export class Connection {
       this.fail(describeTransportError(err, target, host));
     });
     socket.on('close', () => this.closed());
-    socket.on('end', () => socket.end());
+    socket.on('end', () => { this.batch!.flush(); socket.end(); }); // the broker half-closed: what we queued goes first
   }
 
   /** Encode one packet; the packets of one event-loop turn are written together. */

@@ -23,6 +23,9 @@ export class ReasonCodeError extends MqttError {
   }
 }
 
+/** One message cannot be sent (MQTT's size limit, the broker's maximum packet size): it fails alone, the rest go on. */
+export class MessageTooLargeError extends MqttError {}
+
 /** The peer broke the protocol (malformed bytes, unexpected packet). */
 export class ProtocolError extends MqttError {}
 

@@ -41,10 +41,6 @@ export class Outbox {
     return this.queue.length - this.head;
   }
 
-  get inflightCount(): number {
-    return this.inflight.size;
-  }
-
   get size(): number {
     return this.queued + this.inflight.size;
   }

@@ -2,7 +2,7 @@
 // topic aliases for repeated topics when the broker allows them [MQTT-3.3.2.3.4], and the size
 // check against MQTT's limit and the broker's maximum packet size.
 import type { IPublishPacket, ProtocolVersion } from '../protocol/codec.ts';
-import { MqttError } from './errors.ts';
+import { MessageTooLargeError } from './errors.ts';
 import type { Entry } from './outbox.ts';
 import { oversize, oversizeText } from './publish-size.ts';
 
@@ -26,7 +26,7 @@ export class PublishOut {
   /** why the entry cannot be sent on this connection, or undefined */
   tooLarge(e: Entry): Error | undefined {
     const o = oversize(e.msg, this.version, this.maxPacketSize, this.aliases !== undefined);
-    return o && new MqttError(`message for '${e.msg.topic}' ${oversizeText(o)}`);
+    return o && new MessageTooLargeError(`message for '${e.msg.topic}' ${oversizeText(o)}`);
   }
 
   packet(e: Entry, dup: boolean): IPublishPacket {

@@ -44,7 +44,7 @@ export class WriteBatch {
   }
 
   private write(chunk: Buffer): void {
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed || this.socket.writableEnded) return;
     if (!this.socket.write(chunk)) this.full = true;
   }
 }

@@ -4,7 +4,7 @@
 // (QoS 0) or acknowledged (QoS 1/2).
 import type { Readable } from 'node:stream';
 import type { Client } from '../../session/client.ts';
-import { ReasonCodeError } from '../../session/errors.ts';
+import { MessageTooLargeError, ReasonCodeError } from '../../session/errors.ts';
 import { oversize, oversizeText } from '../../session/publish-size.ts';
 import type { OutboundMessage, WriteCallback } from '../../session/types.ts';
 import { LineReader } from '../messages/stdin-lines.ts';
@@ -42,7 +42,8 @@ export class Publisher {
       return;
     }
     this.failed++;
-    if (err instanceof ReasonCodeError) this.io.error(err.message);
+    // one message refused (by the broker, or too large for it): named, the others go on
+    if (err instanceof ReasonCodeError || err instanceof MessageTooLargeError) this.io.error(err.message);
     else if (!this.fatal) {
       this.fatal = err;
       this.io.error(err.message);
@@ -105,7 +106,12 @@ export class Publisher {
     return new Promise<void>((resolve) => {
       let reader: LineReader;
       const sink = (line: Buffer): boolean => {
-        if (this.fatal) return false;
+        if (this.fatal) {
+          // the session is over: stop reading, and let run() end it (a paused reader would wait forever)
+          stdin.pause();
+          finish();
+          return false;
+        }
         const msg = parse(line);
         if (typeof msg === 'string') {
           this.failed++;
@@ -122,7 +128,10 @@ export class Publisher {
         }
         return client.write(msg, this.done);
       };
+      let finished = false;
       const finish = (): void => {
+        if (finished) return;
+        finished = true;
         client.off('drain', onDrain);
         client.off('close', onClose);
         resolve();

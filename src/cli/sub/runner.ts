@@ -78,6 +78,11 @@ export class Subscriber {
     }
   }
 
+  /** stop() was called: an exit code is decided (a first connect() it ended rejects, and that is no error) */
+  get stopped(): boolean {
+    return !this.processing;
+  }
+
   /** resolves with the exit code once stopped (also when stopped before run(), e.g. Ctrl+C while connecting) */
   get finished(): Promise<number> {
     return this.done;
