@@ -59,6 +59,11 @@ function varIntBytes(n: number): number {
   return bytes;
 }
 
+/** remaining length of a PUBLISH without properties: topic length + topic, packet id, v5 property length, payload */
+function plainRemaining(topicBytes: number, qos: number, version: ProtocolVersion, payloadLen: number): number {
+  return 2 + topicBytes + (qos > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + payloadLen;
+}
+
 /**
  * Remaining length and whole size of a PUBLISH, without encoding its payload: what a sender checks
  * against MQTT's limit and the broker's maximum packet size [MQTT-3.1.2-24]. Properties (rare, small)
@@ -73,7 +78,7 @@ export function publishSize(p: IPublishPacket, version: ProtocolVersion): { rema
     while (head[lenBytes]! & 0x80) lenBytes++;
     remaining = head.length - 1 - lenBytes + payloadLen;
   } else {
-    remaining = 2 + Buffer.byteLength(p.topic) + ((p.qos ?? 0) > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + payloadLen;
+    remaining = plainRemaining(Buffer.byteLength(p.topic), p.qos ?? 0, version, payloadLen);
   }
   return { remaining, total: 1 + varIntBytes(remaining) + remaining };
 }
@@ -89,7 +94,7 @@ function encodePublish(p: IPublishPacket, version: ProtocolVersion): Buffer {
   const topicLen = Buffer.byteLength(p.topic);
   const qos = p.qos ?? 0;
   if (qos > 0 && typeof p.messageId !== 'number') throw new Error('Invalid messageId');
-  const remaining = 2 + topicLen + (qos > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + payload.length;
+  const remaining = plainRemaining(topicLen, qos, version, payload.length);
   if (remaining > MAX_REMAINING_LENGTH) throw new Error(`Invalid variable byte integer: ${remaining}`);
   const lenBytes = varIntBytes(remaining);
   const buf = Buffer.allocUnsafe(1 + lenBytes + remaining);

@@ -49,6 +49,7 @@ export class Connection {
   private progress = false;
   private keepalive: Keepalive | undefined;
   private paused = false;
+  private forceClose: NodeJS.Timeout | undefined; // destroys a socket the broker does not close after our DISCONNECT
   private connackWaiter: { resolve(info: ConnackInfo): void; reject(e: Error): void } | undefined;
   /** the client id in -d lines: (null) until the CONNACK when the user gave none, as libmosquitto prints it */
   label: string;
@@ -226,7 +227,7 @@ export class Connection {
     this.enter('disconnecting');
     this.batch!.flush();
     socket.end(); // 'close' comes when the broker closes too
-    setTimeout(() => socket.destroy(), 1000).unref();
+    this.forceClose = setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   /** the error this connection is ending with, once known (a v5 protocol error waits for the broker's close) */
@@ -260,7 +261,7 @@ export class Connection {
       const socket = this.socket!;
       socket.once('close', () => resolve());
       socket.end();
-      setTimeout(() => socket.destroy(), 2000).unref();
+      this.forceClose = setTimeout(() => socket.destroy(), 2000).unref();
     });
   }
 
@@ -282,6 +283,7 @@ export class Connection {
     const beforeConnack = this.state === 'connecting';
     this.enter('closed');
     this.keepalive?.stop();
+    clearTimeout(this.forceClose);
     const err = clean ? undefined : (this.closeError ?? (beforeConnack ? noMqttAnswer(this.opts.transport) : new ConnectionClosedError('the broker closed the connection')));
     this.connackWaiter?.reject(err ?? new ConnectionClosedError('connection closed before CONNACK'));
     this.connackWaiter = undefined;
