@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin, isolatedHome, spawnProcess, spawnBin, binPath } from './helpers/run-bin.ts';
 import { CLIENT_LISTENERS, startMosquitto, unixListener, type Mosquitto } from './helpers/mosquitto.ts';
-import { mosqSub, requireMosquittoClients } from './helpers/mosq-clients.ts';
+import { mosqPub, mosqSub, requireMosquittoClients } from './helpers/mosq-clients.ts';
 import { startWsGateway } from './helpers/ws-gateway.ts';
 
 let m: Mosquitto;
@@ -213,6 +213,25 @@ test('-d -V 5 without -i: lines carry the id the broker assigned from the CONNAC
     `Client ${id} sending DISCONNECT`,
     '',
   ].join('\n'));
+});
+
+test('-d at QoS 0 numbers the publishes m1, m2, ... as mosquitto_pub -d does (same run, same bytes)', async () => {
+  requireMosquittoClients();
+  const args = ['-h', '127.0.0.1', '-p', String(m.ports.tcp), '-t', 'd/q0', '-m', 'hi', '--repeat', '3', '-d', '-i', 'dq0'];
+  const ours = await runBin('tspub', args);
+  const theirs = await mosqPub(args);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(theirs.code, 0, theirs.stderr);
+  assert.equal(ours.out, [
+    'Client dq0 sending CONNECT',
+    'Client dq0 received CONNACK (0)',
+    "Client dq0 sending PUBLISH (d0, q0, r0, m1, 'd/q0', ... (2 bytes))",
+    "Client dq0 sending PUBLISH (d0, q0, r0, m2, 'd/q0', ... (2 bytes))",
+    "Client dq0 sending PUBLISH (d0, q0, r0, m3, 'd/q0', ... (2 bytes))",
+    'Client dq0 sending DISCONNECT',
+    '',
+  ].join('\n'));
+  assert.equal(ours.out, theirs.out);
 });
 
 test('TLS with --cafile (port 8883 logic bypassed by -p), -L mqtts:// needs the CA too', async () => {

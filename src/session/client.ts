@@ -6,6 +6,7 @@ import type {
   Subscription, UserProperties, WriteCallback,
 } from './types.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
+import { PacketLog } from './debug-lines.ts';
 import { randomClientId } from './connect-packet.ts';
 import { Outbox } from './outbox.ts';
 import { ConnectionClosedError, ConnectionRefusedError, MqttError, ProtocolError } from './errors.ts';
@@ -44,6 +45,7 @@ interface SubscribeCall {
 export class Client extends EventEmitter<ClientEvents> implements ConnectionHost {
   readonly outbox = new Outbox();
   readonly qos2Received = new Set<number>();
+  readonly packetLog: PacketLog | undefined;
   private conn: Connection | undefined;
   private subscriptions: SubscribeCall[] = [];
   private needDrain = false;
@@ -70,6 +72,7 @@ export class Client extends EventEmitter<ClientEvents> implements ConnectionHost
 
   constructor(readonly options: SessionOptions, readonly policy: ReconnectPolicy) {
     super();
+    this.packetLog = options.debug ? new PacketLog(options.debug) : undefined;
     // QoS 2 stays exactly once across a reconnect only in a kept session: Clean Start on the first
     // connect, an expiry that outlasts an outage, Clean Start 0 on reconnects [MQTT-3.1.2-4, -5]
     this.runSession = policy.enabled && options.protocolVersion === 5 && options.clean

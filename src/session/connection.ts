@@ -10,7 +10,7 @@ import { ConnectionClosedError, ConnectionRefusedError, ProtocolError, TimeoutEr
 import { Keepalive } from './keepalive.ts';
 import type { ConnackInfo, InboundMessage, SessionOptions } from './types.ts';
 import type { Outbox } from './outbox.ts';
-import { describeReceived, describeSent } from './debug-lines.ts';
+import type { PacketLog } from './debug-lines.ts';
 import { noMqttAnswer, openTransport, transportTarget } from './transport.ts';
 import { describeTransportError } from './transport-errors.ts';
 import { buildConnect, buildDisconnect, connackInfo, connackViolation } from './connect-packet.ts';
@@ -25,6 +25,7 @@ export interface ConnectionHost {
   readonly outbox: Outbox;
   /** inbound QoS 2 packet ids received but not yet released (exactly-once across reconnects) */
   readonly qos2Received: Set<number>;
+  readonly packetLog: PacketLog | undefined; // -d lines, numbered across this client's connections
   onMessage(msg: InboundMessage): void;
   /** the outbox made progress or the socket drained */
   onProgress(): void;
@@ -110,7 +111,7 @@ export class Connection {
   send(p: Packet): void {
     const socket = this.socket;
     if (!socket || socket.destroyed) return;
-    if (this.opts.debug) this.opts.debug(describeSent(this.label, p));
+    this.host.packetLog?.sent(this.label, p);
     this.batch!.add(encode(p, this.version));
     this.keepalive?.sent();
   }
@@ -173,7 +174,7 @@ export class Connection {
 
   private onPacket(p: Packet): void {
     if (p.cmd === 'connack') this.label = p.properties?.assignedClientIdentifier ?? (this.ownId ? this.opts.clientId! : this.label);
-    if (this.opts.debug) this.opts.debug(describeReceived(this.label, p));
+    this.host.packetLog?.received(this.label, p);
     this.keepalive?.received();
     if (p.cmd === 'connack') return this.onConnack(p);
     if (this.state === 'connecting') return this.protocolViolation(PROTOCOL_ERROR, `${p.cmd.toUpperCase()} before CONNACK [MQTT-3.2.0-1]`);
