@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt-packet';
-import { encode, Decoder, PacketError, type Packet, type ProtocolVersion } from '../src/protocol/codec.ts';
+import { encode, Decoder, PacketError, userPropertyList, type Packet, type ProtocolVersion } from '../src/protocol/codec.ts';
 
 test('the PUBLISH fast path encodes byte for byte like mqtt-packet', () => {
   const payloads = [Buffer.alloc(0), Buffer.from('x'), Buffer.alloc(200, 1), Buffer.alloc(20_000, 2), Buffer.alloc(2_100_000, 3)];
@@ -81,7 +81,11 @@ function reference(bytes: Buffer, version: ProtocolVersion): { packets: Packet[]
   const packets: Packet[] = [];
   const errors: string[] = [];
   const parser = mqtt.parser({ protocolVersion: version });
-  parser.on('packet', (p: Packet) => packets.push(p));
+  parser.on('packet', (p: Packet) => {
+    // ours also carries the user properties of a PUBLISH in packet order (here: mqtt-packet's order too)
+    if (p.cmd === 'publish' && p.properties?.userProperties) (p.properties as Record<string, unknown>).userPropertyList = userPropertyList(p.properties);
+    packets.push(p);
+  });
   parser.on('error', (e: Error) => errors.push(e.message));
   parser.parse(bytes);
   return { packets, errors };
@@ -122,6 +126,28 @@ test('PUBLISH of every shape decodes as mqtt-packet decodes it, split at every b
       }
     }
   }
+});
+
+const propsOf = (p: Packet | undefined): object | undefined => (p as { properties?: object } | undefined)?.properties;
+
+test('user properties keep their packet order both ways (mqtt-packet groups them by key)', () => {
+  const list = [['k', 'a'], ['z', 'c'], ['k', 'b'], ['ü', '✓'], ['', '']] as const;
+  const pair = (k: string, v: string): Buffer => Buffer.concat([Buffer.from([0x26]), str(k), str(v)]);
+  const str = (x: string): Buffer => { const b = Buffer.from(x); return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]); };
+  const props = Buffer.concat([Buffer.from([0x03]), str('c'), ...list.map(([k, v]) => pair(k, v))]);
+  const body = Buffer.concat([str('t'), Buffer.from([0, 7, props.length]), props, Buffer.from('x')]);
+  const expected = Buffer.concat([Buffer.from([0x32, body.length]), body]);
+  const packet = { cmd: 'publish', topic: 't', payload: Buffer.from('x'), qos: 1, messageId: 7, retain: false, dup: false,
+    properties: { contentType: 'c', userPropertyList: list } } as unknown as Packet;
+  assert.deepEqual(encode(packet, 5), expected);
+  const got = decodeInChunks(expected, 5, 3);
+  assert.deepEqual(got.errors, []);
+  assert.deepEqual(userPropertyList(propsOf(got.packets[0])), list);
+  assert.deepEqual({ ...(propsOf(reference(expected, 5).packets[0]) as { userProperties?: object }).userProperties }, { k: ['a', 'b'], z: 'c', 'ü': '✓', '': '' });
+  // a list longer than one placeholder value can span (65,535 bytes) encodes and decodes whole
+  const long = Array.from({ length: 3000 }, (_, i) => [`key${i}`, 'v'.repeat(30)] as const);
+  const big = encode({ ...packet, properties: { userPropertyList: long } } as unknown as Packet, 5);
+  assert.deepEqual(userPropertyList(propsOf(decodeInChunks(big, 5, 1000).packets[0])), long);
 });
 
 test('a PUBLISH larger than many socket chunks arrives whole (payload bytes intact, 4-byte remaining length)', () => {

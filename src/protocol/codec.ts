@@ -1,8 +1,8 @@
 // The only importer of mqtt-packet: encode packets and decode a byte stream,
 // always with the negotiated protocol version on both sides.
 import mqtt from 'mqtt-packet';
-import type { IPublishPacket, Packet } from 'mqtt-packet';
-import { checkPacket, PacketError, MALFORMED_PACKET } from './packet-check.ts';
+import type { IPublishPacket, Packet, UserProperties } from 'mqtt-packet';
+import { checkPacket, PacketError, MALFORMED_PACKET, takeUserPairs } from './packet-check.ts';
 import { receivedTopicDefect } from './topic.ts';
 
 export { PacketError, MALFORMED_PACKET, PROTOCOL_ERROR } from './packet-check.ts';
@@ -17,6 +17,23 @@ export type {
 // start-up for a one-shot publish (measured with strace: connect() to the CONNECT write).
 mqtt.writeToStream.cacheNumbers = false;
 
+/**
+ * User properties in packet order, duplicates kept. mqtt-packet's `userProperties` object groups
+ * them by key (k=a z=c k=b comes out as k:[a,b], z:c), so a PUBLISH we decode also carries
+ * `properties.userPropertyList`, and one we encode with it writes exactly that list [MQTT-3.3.2.3.7].
+ */
+export type UserPropertyList = ReadonlyArray<readonly [string, string]>;
+type WithList = { userPropertyList?: UserPropertyList; userProperties?: UserProperties };
+
+/** The user properties of a decoded or outgoing packet's properties, in order. */
+export function userPropertyList(props: object | undefined): UserPropertyList {
+  const p = props as WithList | undefined;
+  if (p?.userPropertyList) return p.userPropertyList;
+  const out: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(p?.userProperties ?? {})) for (const one of Array.isArray(v) ? v : [v]) out.push([k, String(one)]);
+  return out;
+}
+
 /** 3 = MQTT 3.1 (MQIsdp), 4 = 3.1.1, 5 = 5.0 */
 export type ProtocolVersion = 3 | 4 | 5;
 
@@ -28,6 +45,7 @@ const ACK_CMD: Partial<Record<number, AckCmd>> = { 0x40: 'puback', 0x50: 'pubrec
 export function encode(packet: Packet, version: ProtocolVersion): Buffer {
   const cmd = packet.cmd;
   if (cmd === 'publish' && !packet.properties) return encodePublish(packet, version);
+  if (packet.cmd === 'publish' && version === 5 && (packet.properties as WithList | undefined)?.userPropertyList) return encodeOrdered(packet);
   if ((cmd === 'puback' || cmd === 'pubrec' || cmd === 'pubrel' || cmd === 'pubcomp') && !packet.properties &&
     (version < 5 || !packet.reasonCode)) {
     return encodeAck(ACK_BYTE[cmd], packet.messageId ?? 0);
@@ -73,7 +91,7 @@ export function publishSize(p: IPublishPacket, version: ProtocolVersion): { rema
   const payloadLen = typeof p.payload === 'string' ? Buffer.byteLength(p.payload) : p.payload.length;
   let remaining: number;
   if (version === 5 && p.properties) {
-    const head = mqtt.generate({ ...p, payload: Buffer.alloc(0), messageId: p.messageId ?? 1 }, { protocolVersion: version });
+    const head = encode({ ...p, payload: Buffer.alloc(0), messageId: p.messageId ?? 1 }, version);
     let lenBytes = 1;
     while (head[lenBytes]! & 0x80) lenBytes++;
     remaining = head.length - 1 - lenBytes + payloadLen;
@@ -119,6 +137,44 @@ function encodePublish(p: IPublishPacket, version: ProtocolVersion): Buffer {
   return buf;
 }
 
+/**
+ * A v5 PUBLISH with an ordered user property list: mqtt-packet encodes it without the list, with
+ * placeholder user properties of the same size in their place, whose bytes are then overwritten
+ * with the pairs in order. One encoder for
+ * every other property, and the same length arithmetic as mqtt-packet's.
+ */
+function encodeOrdered(p: IPublishPacket): Buffer {
+  const list = (p.properties as WithList).userPropertyList!;
+  const { userPropertyList: _drop, ...rest } = p.properties as WithList & Record<string, unknown>;
+  if (list.length === 0) return mqtt.generate({ ...p, properties: { ...rest, userProperties: undefined } } as Packet, { protocolVersion: 5 });
+  const pairs = list.map(([k, v]) => Buffer.concat([u16str(k), u16str(v)]));
+  const block = Buffer.concat(pairs.map((b) => Buffer.concat([Buffer.from([0x26]), b])));
+  // placeholders: user properties with key '' whose bytes (0x26, key, value) span exactly `block`
+  // (a value holds at most 65,535 bytes [MQTT-1.5.4], so a long list needs several)
+  const fillers: string[] = [];
+  for (let left = block.length; left > 0;) {
+    let take = Math.min(left, 5 + 0xffff);
+    if (left - take > 0 && left - take < 5) take -= 5;
+    fillers.push('x'.repeat(take - 5));
+    left -= take;
+  }
+  // last among the properties (mqtt-packet writes them in key order), so they end where the payload starts
+  const out = mqtt.generate({ ...p, properties: { ...rest, userProperties: { '': fillers } } } as Packet, { protocolVersion: 5 });
+  const payloadLen = typeof p.payload === 'string' ? Buffer.byteLength(p.payload) : p.payload.length;
+  const at = out.length - payloadLen - block.length;
+  if (out[at] !== 0x26 || out.readUInt16BE(at + 1) !== 0 || out.readUInt16BE(at + 3) !== fillers[0]!.length) throw new Error('user property placeholder not found');
+  block.copy(out, at);
+  return out;
+}
+
+function u16str(s: string): Buffer {
+  const b = Buffer.from(s, 'utf8');
+  const out = Buffer.allocUnsafe(2 + b.length);
+  out.writeUInt16BE(b.length, 0);
+  b.copy(out, 2);
+  return out;
+}
+
 export interface DecoderSink {
   onPacket(packet: Packet): void;
   /** a PacketError for what packet-check.ts finds, else mqtt-packet's Error; nothing is decoded after it */
@@ -148,6 +204,8 @@ export class Decoder {
   private need = -1;
   /** after an error (or stop()) nothing more is decoded */
   private stopped = false;
+  /** the user properties of the PUBLISH being parsed, in order (packet-check.ts collects them) */
+  private pairs: UserPropertyList | undefined;
   /** the last PUBLISH topic that passed receivedTopicDefect (so never '') */
   private lastTopic: string | undefined;
 
@@ -155,7 +213,13 @@ export class Decoder {
     this.version = version;
     this.v5 = version === 5;
     this.parser = mqtt.parser({ protocolVersion: version });
-    this.parser.on('packet', (p: Packet) => sink.onPacket(p));
+    this.parser.on('packet', (p: Packet) => {
+      if (this.pairs !== undefined) {
+        ((p as { properties?: WithList }).properties ??= {}).userPropertyList = this.pairs;
+        this.pairs = undefined;
+      }
+      sink.onPacket(p);
+    });
     this.parser.on('error', (e: Error) => this.reject(e));
   }
 
@@ -254,6 +318,7 @@ export class Decoder {
     }
     const defect = checkPacket(buf, pos, total, this.version);
     if (defect) { this.reject(defect); return; }
+    this.pairs = type === 3 ? takeUserPairs() : undefined;
     this.parser.parse(pos === 0 && total === buf.length ? buf : buf.subarray(pos, pos + total));
   }
 

@@ -226,6 +226,15 @@ const PROPERTIES: Partial<Record<number, readonly [number, number, string]>> = {
 
 /** set by checkProperties: the PUBLISH just checked has a topic alias (no allocation per packet) */
 let sawTopicAlias = false;
+/** collected by checkProperties: the user properties of the PUBLISH just checked, in order */
+let userPairs: Array<[string, string]> | undefined;
+
+/** The user properties of the PUBLISH checkPacket just passed, in packet order (undefined: none). */
+export function takeUserPairs(): Array<[string, string]> | undefined {
+  const pairs = userPairs;
+  userPairs = undefined;
+  return pairs;
+}
 
 /**
  * Walks the property section at buf[at] (property length, then properties) within buf[.., end).
@@ -249,6 +258,7 @@ function checkProperties(type: number, buf: Buffer, at: number, end: number): nu
   const stop = i + len;
   if (stop > end) return malformed(`${name} whose properties (${len} bytes) run past the end of the packet [MQTT-2.2.2.1]`);
   sawTopicAlias = false;
+  userPairs = undefined;
   let seenLow = 0;
   let seenHigh = 0;
   while (i < stop) {
@@ -284,6 +294,7 @@ function checkProperties(type: number, buf: Buffer, at: number, end: number): nu
       if (value === 0) return protocol(`${name} with ${pname} 0 [MQTT-3.3.2.3.8]`);
     } else {
       const strings = kind === PAIR ? 2 : 1;
+      const start = i;
       for (let s = 0; s < strings; s++) {
         if (i + 2 > stop || i + 2 + u16(buf, i) > stop) return overrun(name, pname);
         const from = i + 2;
@@ -295,6 +306,10 @@ function checkProperties(type: number, buf: Buffer, at: number, end: number): nu
             return protocol(`${name} with a response-topic containing the wildcards + or # [MQTT-3.3.2-14]`);
           }
         }
+      }
+      if (kind === PAIR && type === 3) {
+        const klen = u16(buf, start);
+        (userPairs ??= []).push([buf.toString('utf8', start + 2, start + 2 + klen), buf.toString('utf8', start + 4 + klen, i)]);
       }
     }
   }
