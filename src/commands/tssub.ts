@@ -32,6 +32,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     error: warn,
     notice: (text) => { if (!ctx.quiet) process.stderr.write(`${text}\n`); },
     debug: setup.store.debug ? debugLine : undefined,
+    screen: process.stdout.isTTY === true ? process.stdout : undefined,
   });
   const subscriber = sub;
   // Ctrl+C, SIGTERM and a closed pipe (`| head -1`) all end with a clean DISCONNECT and exit 0

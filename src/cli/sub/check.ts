@@ -6,6 +6,7 @@ import { UsageError } from '../runtime/errors.ts';
 import { createPrinter, type Printer } from '../output/index.ts';
 import type { BuiltSession } from '../options/session-options.ts';
 import type { SubPlan } from './runner.ts';
+import type { TransportOptions } from '../../session/types.ts';
 
 /** --snapshot: the retained snapshot is complete after this long without a retained message */
 const SNAPSHOT_QUIET_MS = 500;
@@ -34,10 +35,18 @@ export function checkSubOptions(store: SubStore, decorate: { color: boolean } | 
 export function buildSubPlan(store: SubStore, built: BuiltSession, filters: string[]): SubPlan {
   const v5 = built.session.protocolVersion === 5;
   const snapshot = store.snapshot === true;
+  const noLocal = store.noLocal === true;
+  // [MQTT-3.8.3-4]: No Local on a shared subscription is a protocol error (mosquitto disconnects us)
+  const shared = filters.find((f) => f.startsWith('$share/'));
+  if (v5 && noLocal && shared !== undefined) throw new UsageError(`--no-local cannot be used with the shared subscription '${shared}'.`);
   return {
     filters,
     qos: store.qos ?? 0,
     retainAsPublished: store.retainAsPublished === true,
+    noLocal,
+    // as develop: -R also asks the broker not to send retained messages (an explicit choice wins)
+    retainHandling: store.retainHandling ?? (store.noRetain === true ? 2 : 0),
+    watchHeader: store.watch === true ? `Broker: ${brokerName(built.session.transport)}` : undefined,
     unsubscribe: store.unsubscribe ?? [],
     filterOut: store.filterOut ?? [],
     count: store.count ?? 0,
@@ -54,4 +63,13 @@ export function buildSubPlan(store: SubStore, built: BuiltSession, filters: stri
     disconnectProperties: v5 ? built.properties.disconnect : undefined,
     v5,
   };
+}
+
+/** what develop's -w header names: the host (or the socket path) */
+function brokerName(t: TransportOptions): string {
+  switch (t.kind) {
+    case 'unix': return t.path;
+    case 'ws': case 'wss': return new URL(t.url).hostname;
+    default: return t.host;
+  }
 }

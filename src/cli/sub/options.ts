@@ -21,6 +21,14 @@ const percent = (raw: string, name: string): number => {
   return Math.round(Number(s) * 100);
 };
 
+/** --retain-handling: develop's words, or the MQTT 5 values 0-2 */
+const retainHandling = (raw: string, name: string): 0 | 1 | 2 => {
+  const rh = RETAIN_HANDLING.get(raw);
+  if (rh === undefined) throw new UsageError(`Unknown value '${raw}' for ${name}.`);
+  return rh;
+};
+const RETAIN_HANDLING = new Map<string, 0 | 1 | 2>([['always', 0], ['new', 1], ['never', 2], ['0', 0], ['1', 1], ['2', 2]]);
+
 export const SUB_OPTIONS = [
   topicOption('filter', 'topic filter to subscribe to (repeatable)'),
   filterOption('filterOut', ['-T', '--filter-out'], 'do not print messages whose topic matches this filter (repeatable)'),
@@ -33,10 +41,13 @@ export const SUB_OPTIONS = [
   { key: 'snapshot', names: ['--snapshot'], kind: 'flag', group: 'message', help: 'print the retained messages, then exit 0 once no more arrive (0.5 s quiet after the SUBACK; implies --retained-only)' },
   { key: 'removeRetained', names: ['--remove-retained'], kind: 'flag', group: 'message', help: 'clear each retained message received (respects -T)' },
   { key: 'retainAsPublished', names: ['--retain-as-published'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: keep the retain flag as published' },
+  { key: 'retainHandling', names: ['--retain-handling'], kind: 'value', arg: 'option', group: 'message', help: 'MQTT 5 subscription option: retained messages on subscribing: always (0), new (1: only for a new subscription) or never (2; -R implies never)', parse: retainHandling },
+  { key: 'noLocal', names: ['--no-local'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: do not receive the messages this client publishes (ours; not on $share/ filters)' },
   { key: 'randomFilter', names: ['--random-filter'], kind: 'value', arg: 'percent', group: 'message', help: 'print only about this percentage of messages', parse: percent },
   { key: 'verbose', names: ['-v', '--verbose'], kind: 'flag', group: 'output', help: 'print "topic payload" (on a terminal: coloured topic, indented JSON payload)' },
   { key: 'format', names: ['-F'], kind: 'value', arg: 'format', group: 'output', help: 'output format, e.g. \'%t %p\' (mosquitto_sub -F: %-codes, @strftime, \\escapes); overrides -v' },
   { key: 'noEol', names: ['-N'], kind: 'flag', group: 'output', help: 'no newline after each message' },
+  { key: 'watch', names: ['-w', '--watch'], kind: 'flag', group: 'output', help: 'on a terminal: one fixed line per topic, updated in place (elsewhere: ignored)' },
   { key: 'pretty', names: ['--pretty'], kind: 'flag', group: 'output', help: 'indented JSON for %j, %J and --json' },
   { key: 'json', names: ['--json'], kind: 'flag', group: 'output', help: 'one JSON object per message: payload as text (or base64), every property' },
   urlOption('filter'),
@@ -54,8 +65,9 @@ export const SUB_TABLE = optionTable(SUB_OPTIONS, [
 export const SUB_SYNOPSIS = [
   '{[-h host] [--unix path] [-p port] [-u username] [-P [password]] -t topic ... | -L URL [-t topic ...]}',
   '[-c] [-k keepalive] [-q qos] [-x session-expiry] [-C count] [-E] [-R] [--retained-only [--snapshot]]',
+  '[--retain-as-published] [--retain-handling always|new|never] [--no-local]',
   '[--remove-retained] [-T filter_out ...] [-U topic ...] [-F format | --json] [-W seconds]',
-  '[-A bind_address] [--nodelay] [-S] [-i id] [-I id_prefix] [-d] [-N] [--quiet] [-v] [--pretty]',
+  '[-A bind_address] [--nodelay] [-S] [-i id] [-I id_prefix] [-d] [-N] [--quiet] [-v] [-w] [--pretty]',
   WILL_SYNOPSIS,
   TLS_SYNOPSIS,
   '[-D command name value] [--retry-connect] [--no-reconnect]',

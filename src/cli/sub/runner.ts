@@ -10,6 +10,7 @@ import type { InboundMessage, QoS, SubscribeProperties, Subscription, UserProper
 import { isFailure, reasonText } from '../../protocol/reason-codes.ts';
 import { topicMatches } from '../../protocol/topic.ts';
 import { OutBuffer, type Printer } from '../output/index.ts';
+import { WatchPrinter, type WatchScreen } from '../output/watch.ts';
 import { EXIT } from '../runtime/exit-codes.ts';
 import { reportOutages } from '../runtime/outage-notice.ts';
 import { monotonicMs } from '../runtime/clock.ts';
@@ -18,6 +19,11 @@ export interface SubPlan {
   filters: string[];
   qos: QoS;
   retainAsPublished: boolean;
+  /** MQTT 5 subscription options (ignored on 3.1.1, as libmosquitto does) */
+  noLocal?: boolean;
+  retainHandling?: 0 | 1 | 2;
+  /** -w: the first line of the watch screen ("Broker: host"); undefined without -w */
+  watchHeader?: string;
   unsubscribe: string[];
   filterOut: string[];
   /** exit after this many printed messages (0 = no limit) */
@@ -48,6 +54,8 @@ export interface SubIo {
   notice(text: string): void;
   /** mosquitto -d prints "Subscribed (mid: N): q, ..." on stdout */
   debug?: (line: string) => void;
+  /** stdout is a terminal of this size (read at each message: it follows a resize); -w needs one */
+  screen?: WatchScreen;
 }
 
 export class Subscriber {
@@ -65,9 +73,18 @@ export class Subscriber {
 
   /** run() has started: a failed first connect() is reported by the caller, not here */
   private running = false;
+  /** io.printer, or -w's renderer around it on a terminal */
+  private readonly printer: Printer;
 
   /** Listens at once: a persistent session's queued messages may arrive with the CONNACK. */
   constructor(private readonly client: Client, private readonly plan: SubPlan, private readonly io: SubIo) {
+    // -w on a terminal: a cleared screen and develop's header first; elsewhere -w changes nothing
+    if (plan.watchHeader !== undefined && io.screen) {
+      const watch = new WatchPrinter(io.printer, io.screen);
+      watch.begin(this.out, plan.watchHeader);
+      this.queueFlush();
+      this.printer = watch;
+    } else this.printer = io.printer;
     client.on('message', this.onMessage);
     client.on('close', (err) => { if (err && this.running && !this.finishing) { io.error(err.message); this.finish(EXIT.FAILURE); } });
     reportOutages(client, io.notice);
@@ -116,7 +133,7 @@ export class Subscriber {
     }
     if (plan.snapshot && msg.retain) this.lastRetained = monotonicMs();
     if (plan.randomFilter < 10000 && Math.floor(Math.random() * 10000) >= plan.randomFilter) return;
-    const printer = this.io.printer;
+    const printer = this.printer;
     printer.print(this.out, msg, printer.usesTime ? performance.timeOrigin + performance.now() : 0);
     this.queueFlush();
     if (plan.count > 0 && ++this.printed >= plan.count) this.stop(EXIT.OK);
@@ -141,7 +158,7 @@ export class Subscriber {
     const { client, plan } = this;
     this.running = true;
     const subs: Subscription[] = plan.filters.map((topic) => (plan.v5
-      ? { topic, qos: plan.qos, retainAsPublished: plan.retainAsPublished }
+      ? { topic, qos: plan.qos, retainAsPublished: plan.retainAsPublished, noLocal: plan.noLocal ?? false, retainHandling: plan.retainHandling ?? 0 }
       : { topic, qos: plan.qos }));
     let codes: number[];
     let mid = 0;
