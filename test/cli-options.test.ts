@@ -177,7 +177,7 @@ test('session: transports and TLS switches', () => {
     { kind: 'tls', host: 'h', port: 8883, bindAddress: undefined, noDelay: false, tls: { useOsCerts: true, insecure: true, tlsVersion: 'tlsv1.3', alpn: ['mqtt'] } });
   assert.deepEqual(t('-L', 'ws://h:9001/t'), { kind: 'ws', url: 'ws://h:9001/mqtt' });
   assert.deepEqual(t('-L', 'ws://[::1]:9001/t', '--ws-path', 'ws'), { kind: 'ws', url: 'ws://[::1]:9001/ws' });
-  assert.deepEqual(t('-L', 'wss://h/t', '--cafile', 'c'), { kind: 'wss', url: 'wss://h:443/mqtt', tls: { cafile: 'c', useOsCerts: true } });
+  assert.deepEqual(t('-L', 'wss://h/t', '--cafile', 'c'), { kind: 'wss', url: 'wss://h:8883/mqtt', tls: { cafile: 'c', useOsCerts: true } });
   assert.deepEqual(t('--unix', '/tmp/s'), { kind: 'unix', path: '/tmp/s' });
   assert.deepEqual(t('-A', '127.0.0.2', '--nodelay', '-h', 'b', '-p', '2'), { kind: 'tcp', host: 'b', port: 2, bindAddress: '127.0.0.2', noDelay: true });
   usageError(() => t('--cert', 'c', '--cafile', 'x'), 'Both --cert and --key must be given if one of them is set.');
@@ -186,9 +186,9 @@ test('session: transports and TLS switches', () => {
   assert.deepEqual(t('--proxy', 'socks5h://u:p:w@proxy', '-h', 'b'),
     { kind: 'tcp', host: 'b', port: 1883, bindAddress: undefined, noDelay: false, proxy: { host: 'proxy', port: 1080, username: 'u', password: 'p:w' } });
   assert.deepEqual((t('--proxy', 'socks5h://[::1]:9050', '--cafile', 'c') as { proxy?: unknown }).proxy, { host: '::1', port: 9050 });
-  usageError(() => t('--proxy', 'socks5h://p', '--unix', '/tmp/s'), '--proxy works with MQTT over TCP and TLS (mqtt://, mqtts://), not with --unix or WebSockets.');
+  usageError(() => t('--proxy', 'socks5h://p', '--unix', '/tmp/s'), '--proxy cannot be used with --unix (a SOCKS proxy reaches TCP ports).');
   usageError(() => t('--keyform', 'engine', '--key', 'k', '--cert', 'c'), "--keyform: only 'pem' is supported, not 'engine'.");
-  usageError(() => t('--proxy', 'http://x'), "--proxy: unsupported proxy URL 'http://x' (use socks5h://[user[:password]@]host[:port]).");
+  usageError(() => t('--proxy', 'http://x'), 'Unsupported proxy protocol: http://x');
   usageError(() => t('--cafile', 'c', '--tls-version', 'ssl3'), "--tls-version: unknown version 'ssl3' (use tlsv1.3, tlsv1.2 or tlsv1.1).");
 });
 
