@@ -97,7 +97,7 @@ test('-L: mosquitto URL forms', () => {
   assert.deepEqual(parseBrokerUrl('mqtt://h/t/x'), { scheme: 'mqtt', host: 'h', port: 1883, username: undefined, password: undefined, topic: 't/x' });
   assert.deepEqual(parseBrokerUrl('mqtts://u:p:w@h:1234/t'), { scheme: 'mqtts', host: 'h', port: 1234, username: 'u', password: 'p:w', topic: 't' });
   assert.deepEqual(parseBrokerUrl('MQTT://u@[::1]:99/a@b'), { scheme: 'mqtt', host: '::1', port: 99, username: 'u', password: undefined, topic: 'a@b' });
-  assert.deepEqual(parseBrokerUrl('wss://u:p@a@h/t'), { scheme: 'wss', host: 'h', port: 443, username: 'u', password: 'p@a', topic: 't' });
+  assert.deepEqual(parseBrokerUrl('wss://u:p@a@h/t'), { scheme: 'wss', host: 'h', port: 8883, username: 'u', password: 'p@a', topic: 't' });
   assert.equal(parseBrokerUrl('ws://h').topic, undefined);
   usageError(() => parseBrokerUrl('foo://x/y'), "-L: unsupported URL scheme in 'foo://x/y' (use mqtt://, mqtts://, ws:// or wss://).");
   usageError(() => parseBrokerUrl('mqtt://h:x/t'), "-L: invalid port 'x' in URL 'mqtt://h:x/t' (1-65535).");
@@ -177,8 +177,17 @@ test('session: transports and TLS switches', () => {
     { kind: 'tls', host: 'h', port: 8883, bindAddress: undefined, noDelay: false, tls: { useOsCerts: true, insecure: true, tlsVersion: 'tlsv1.3', alpn: ['mqtt'] } });
   assert.deepEqual(t('-L', 'ws://h:9001/t'), { kind: 'ws', url: 'ws://h:9001/mqtt' });
   assert.deepEqual(t('-L', 'ws://[::1]:9001/t', '--ws-path', 'ws'), { kind: 'ws', url: 'ws://[::1]:9001/ws' });
-  assert.deepEqual(t('-L', 'wss://h/t', '--cafile', 'c'), { kind: 'wss', url: 'wss://h:443/mqtt', tls: { cafile: 'c', useOsCerts: true } });
+  assert.deepEqual(t('-L', 'wss://h/t', '--cafile', 'c'), { kind: 'wss', url: 'wss://h:8883/mqtt', tls: { cafile: 'c', useOsCerts: true } });
   assert.deepEqual(t('--unix', '/tmp/s'), { kind: 'unix', path: '/tmp/s' });
+  // develop's --ws and --no-tls: MQTT's default ports, --no-tls wins over every TLS switch
+  assert.deepEqual(t('--ws', '-h', 'h'), { kind: 'ws', url: 'ws://h:1883/mqtt' });
+  assert.deepEqual(t('--ws', '--cafile', 'c', '--tls-keylog', 'k'), { kind: 'wss', url: 'wss://localhost:8883/mqtt', tls: { cafile: 'c', keylog: 'k' } });
+  assert.deepEqual(t('--psk', '00', '--psk-identity', 'i', '--tls-use-os-certs', '--no-tls').kind, 'tcp');
+  assert.deepEqual(t('--cafile', 'c', '--no-tls', '--tls-keylog', 'k'), { kind: 'tcp', host: 'localhost', port: 1883, bindAddress: undefined, noDelay: false });
+  assert.deepEqual(t('-L', 'mqtts://h/t', '--no-tls'), { kind: 'tcp', host: 'h', port: 8883, bindAddress: undefined, noDelay: false });
+  assert.deepEqual(t('-L', 'wss://h/t', '--no-tls'), { kind: 'ws', url: 'ws://h:8883/mqtt' });
+  assert.deepEqual(t('--ws', '--proxy', 'socks5h://p'), { kind: 'ws', url: 'ws://localhost:1883/mqtt', proxy: { host: 'p', port: 1080 } });
+  usageError(() => t('--ws', '--unix', '/tmp/s'), 'WebSockets (--ws, ws://, wss://) cannot be used with --unix.');
   assert.deepEqual(t('-A', '127.0.0.2', '--nodelay', '-h', 'b', '-p', '2'), { kind: 'tcp', host: 'b', port: 2, bindAddress: '127.0.0.2', noDelay: true });
   usageError(() => t('--cert', 'c', '--cafile', 'x'), 'Both --cert and --key must be given if one of them is set.');
   assert.deepEqual(t('--psk', '0aFF', '--psk-identity', 'i'),
@@ -186,9 +195,9 @@ test('session: transports and TLS switches', () => {
   assert.deepEqual(t('--proxy', 'socks5h://u:p:w@proxy', '-h', 'b'),
     { kind: 'tcp', host: 'b', port: 1883, bindAddress: undefined, noDelay: false, proxy: { host: 'proxy', port: 1080, username: 'u', password: 'p:w' } });
   assert.deepEqual((t('--proxy', 'socks5h://[::1]:9050', '--cafile', 'c') as { proxy?: unknown }).proxy, { host: '::1', port: 9050 });
-  usageError(() => t('--proxy', 'socks5h://p', '--unix', '/tmp/s'), '--proxy works with MQTT over TCP and TLS (mqtt://, mqtts://), not with --unix or WebSockets.');
+  usageError(() => t('--proxy', 'socks5h://p', '--unix', '/tmp/s'), '--proxy cannot be used with --unix (a SOCKS proxy reaches TCP ports).');
   usageError(() => t('--keyform', 'engine', '--key', 'k', '--cert', 'c'), "--keyform: only 'pem' is supported, not 'engine'.");
-  usageError(() => t('--proxy', 'http://x'), "--proxy: unsupported proxy URL 'http://x' (use socks5h://[user[:password]@]host[:port]).");
+  usageError(() => t('--proxy', 'http://x'), 'Unsupported proxy protocol: http://x');
   usageError(() => t('--cafile', 'c', '--tls-version', 'ssl3'), "--tls-version: unknown version 'ssl3' (use tlsv1.3, tlsv1.2 or tlsv1.1).");
 });
 

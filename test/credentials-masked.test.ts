@@ -44,9 +44,9 @@ const cases: Array<[string, string[], string]> = [
   ['-L password with @', ['-L', `mqtt://bob:${SECRET}@x@127.0.0.1:0/t`, '-m', 'x'], "Error: -L: invalid port '0' in URL 'mqtt://bob:***@127.0.0.1:0/t' (1-65535)."],
   // mosquitto reads 'bob' as the host and 'hunt' as its port here; we say what happened
   ['-L password with /', ['-L', 'mqtt://bob:hunt/er2@127.0.0.1/t', '-m', 'x'], "Error: -L: invalid URL 'mqtt://bob:***@127.0.0.1/t': a '/' in the user name or password is not supported (it ends the host part)."],
-  ['--proxy not SOCKS', ['-t', 'a', '-m', 'x', '--proxy', `http://bob:${SECRET}@127.0.0.1:3128`], "Error: --proxy: unsupported proxy URL 'http://bob:***@127.0.0.1:3128' (use socks5h://[user[:password]@]host[:port])."],
+  ['--proxy not SOCKS', ['-t', 'a', '-m', 'x', '--proxy', `http://bob:${SECRET}@127.0.0.1:3128`], "Error: Unsupported proxy protocol: http://bob:***@127.0.0.1:3128"],
   ['mistyped option with a URL', ['--urll=mqtt://bob:' + SECRET + '@127.0.0.1/t', '-m', 'x'], "Error: Unknown option '--urll=mqtt://bob:***@127.0.0.1/t'."],
-  ['--proxy with a path', ['-t', 'a', '-m', 'x', '--proxy', `socks5h://bob:${SECRET}@127.0.0.1/x`], "Error: --proxy: cannot read 'socks5h://bob:***@127.0.0.1/x' (use socks5h://[user[:password]@]host[:port])."],
+  ['--proxy with a path', ['-t', 'a', '-m', 'x', '--proxy', `socks5h://bob:${SECRET}@127.0.0.1/x`], "Error: Invalid proxy."],
 ];
 
 for (const [name, args, line] of cases) {
@@ -66,7 +66,7 @@ test('tssub and tsclear mask the same way (-L and --proxy)', async () => {
     const r = await runBin(tool, ['-L', url]);
     assert.deepEqual([r.code, r.stderr], [1, line], tool);
     const p = await runBin(tool, ['-t', 'a', '--proxy', `socks4://bob:${SECRET}@127.0.0.1`]);
-    assert.deepEqual([p.code, p.stderr], [1, "Error: --proxy: unsupported proxy URL 'socks4://bob:***@127.0.0.1' (use socks5h://[user[:password]@]host[:port]).\n"], tool);
+    assert.deepEqual([p.code, p.stderr], [1, "Error: Unsupported proxy protocol: socks4://bob:***@127.0.0.1\n"], tool);
   }
 });
 

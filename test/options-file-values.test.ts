@@ -10,7 +10,7 @@ import { isolatedHome, runBin } from './helpers/run-bin.ts';
 
 /** option line in the file, the error after 'FILE line N: ', and what the command line needs beside it for that error */
 const CASES: [string, string, string[]][] = [
-  ['--proxy http://x', "--proxy: unsupported proxy URL 'http://x' (use socks5h://[user[:password]@]host[:port]).", []],
+  ['--proxy http://x', 'Unsupported proxy protocol: http://x', []],
   ['--psk 0x11', "--psk: '0x11' is not a key in hexadecimal (pairs of 0-9 a-f, e.g. --psk 1a2b3c4d).", ['--psk-identity', 'me']],
   ['--keyform engine', "--keyform: only 'pem' is supported, not 'engine'.", []],
   ['--tls-version ssl3', "--tls-version: unknown version 'ssl3' (use tlsv1.3, tlsv1.2 or tlsv1.1).", ['--cafile', 'ca']],

@@ -42,7 +42,7 @@ test('the proxy fixture speaks SOCKS5 as mosquitto_pub expects it', async () => 
   const p = await mosqPub(['-h', 'localhost', '-p', String(m.ports.tcp), '-t', t, '-m', 'by mosquitto_pub', '--proxy', `socks5h://alice:s3cret!@127.0.0.1:${authed.port}`]);
   assert.equal(p.code, 0, p.stderr);
   assert.equal((await s.exited()).out, 'by mosquitto_pub\n');
-  assert.deepEqual(authed.requests.slice(before), [{ addressType: 'domain', host: 'localhost', port: m.ports.tcp, username: 'alice' }]);
+  assert.deepEqual(authed.requests.slice(before), [{ addressType: 'domain', host: 'localhost', port: m.ports.tcp, username: 'alice', password: 's3cret!' }]);
 });
 
 test('tspub and tssub through the proxy: the host name goes to the proxy unresolved (socks5h)', async () => {

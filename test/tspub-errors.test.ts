@@ -65,10 +65,10 @@ const cases: Array<[string, string[], string]> = [
   ['-D string over 65535 bytes', ['-t', 'a', '-m', 'x', '-D', 'publish', 'content-type', 'c'.repeat(65536)], 'Error: -D: value too long for property content-type (max 65535 bytes).'],
   ['-D user property over 65535 bytes', ['-t', 'a', '-m', 'x', '-D', 'connect', 'user-property', 'k', 'v'.repeat(65536)], 'Error: -D: value too long for property user-property (max 65535 bytes).'],
   ['--psk with --cafile', ['-t', 'a', '-m', 'x', '--psk', '0011', '--psk-identity', 'me', '--cafile', 'ca.pem'], 'Error: Only one of --psk or --cafile/--capath may be used at once.'],
-  ['proxy not SOCKS', ['-t', 'a', '-m', 'x', '--proxy', 'http://127.0.0.1:3128'], "Error: --proxy: unsupported proxy URL 'http://127.0.0.1:3128' (use socks5h://[user[:password]@]host[:port])."],
-  ['proxy bad port', ['-t', 'a', '-m', 'x', '--proxy', 'socks5h://127.0.0.1:99999'], 'Error: --proxy: invalid proxy port 99999.'],
-  ['proxy with a path', ['-t', 'a', '-m', 'x', '--proxy', 'socks5h://127.0.0.1/x'], "Error: --proxy: cannot read 'socks5h://127.0.0.1/x' (use socks5h://[user[:password]@]host[:port])."],
-  ['proxy with WebSockets', ['-L', 'ws://127.0.0.1/t', '-m', 'x', '--proxy', 'socks5h://127.0.0.1'], 'Error: --proxy works with MQTT over TCP and TLS (mqtt://, mqtts://), not with --unix or WebSockets.'],
+  ['proxy not SOCKS', ['-t', 'a', '-m', 'x', '--proxy', 'http://127.0.0.1:3128'], 'Error: Unsupported proxy protocol: http://127.0.0.1:3128'],
+  ['proxy bad port', ['-t', 'a', '-m', 'x', '--proxy', 'socks5h://127.0.0.1:99999'], 'Error: Invalid proxy port 99999'],
+  ['proxy with a path', ['-t', 'a', '-m', 'x', '--proxy', 'socks5h://127.0.0.1/x'], 'Error: Invalid proxy.'],
+  ['proxy with --unix', ['-t', 'a', '-m', 'x', '--unix', '/tmp/s', '--proxy', 'socks5h://127.0.0.1'], 'Error: --proxy cannot be used with --unix (a SOCKS proxy reaches TCP ports).'],
 ];
 
 const root = process.getuid?.() === 0;

@@ -168,7 +168,7 @@ test('more options: --insecure, --tls-version, -I, --password-file, --retain-as-
   }
   for (const [args, line] of [
     [['--psk', 'abc', '--psk-identity', 'me'], /^Error: --psk: 'abc' is not a key in hexadecimal/],
-    [['--proxy', 'socks4://127.0.0.1:1080'], /^Error: --proxy: unsupported proxy URL 'socks4:\/\/127.0.0.1:1080'/],
+    [['--proxy', 'socks4://127.0.0.1:1080'], /^Error: Unsupported proxy protocol: socks4:\/\/127.0.0.1:1080/],
     [['--keyform', 'engine'], /^Error: --keyform: only 'pem' is supported/],
   ] as const) {
     const r = await runBin('tssub', ['-h', '127.0.0.1', '-p', String(m.port), '-t', t, ...args]);

@@ -12,6 +12,7 @@ import { TransportError } from './errors.ts';
 import { fsErrorText } from './fs-error-text.ts';
 import { isEncryptedPem, wellFormedPemCertificate as validCert, wellFormedPemKey } from './pem-check.ts';
 import { KEY_PASSPHRASE_MESSAGE } from './transport-errors.ts';
+import { checkKeylogFile } from './transport-keylog.ts';
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -139,6 +140,8 @@ export function tlsConnectOptions(t: TlsOptions, host: string): ConnectionOption
     o.checkServerIdentity = () => undefined;
   }
   if (t.alpn && t.alpn.length > 0) o.ALPNProtocols = t.alpn;
+  // the sockets log their keys themselves (transport-keylog.ts); an unwritable file fails here
+  if (t.keylog !== undefined) checkKeylogFile(t.keylog);
   const servername = t.servername ?? host;
   // SNI must not be an IP address (RFC 6066)
   if (!/^[\d.]+$/.test(servername) && !servername.includes(':')) o.servername = servername;

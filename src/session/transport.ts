@@ -20,7 +20,7 @@ export async function openTransport(t: TransportOptions, timeoutMs: number, host
   const { target, host } = transportTarget(t);
   if (t.kind === 'ws' || t.kind === 'wss') {
     const { openWebSocket } = await import('./transport-ws.ts');
-    return withTimeout(openWebSocket(t, host), timeoutMs, target);
+    return withTimeout(openWebSocket(t, host, timeoutMs), timeoutMs, target);
   }
   const deadline = Date.now() + timeoutMs;
   if (t.kind !== 'tcp' && t.kind !== 'tls') return openSocket(t, {}, deadline, timeoutMs); // a Unix socket
@@ -81,6 +81,7 @@ async function openSocket(t: TransportOptions, via: Via, deadline: number, timeo
       tunnel?.destroy();
       throw describeTransportError(err, target, host); // bad key, wrong passphrase, bad cipher list
     }
+    if (t.tls.keylog !== undefined) (await import('./transport-keylog.ts')).logKeys(socket as TLSSocket, t.tls.keylog);
     ready = 'secureConnect';
   } else if (t.kind === 'tcp') {
     socket = net.connect({ host: address ?? t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay });

@@ -24,6 +24,8 @@ export interface TlsOptions {
   alpn?: string[];
   /** SNI / name checked against the certificate; defaults to the host */
   servername?: string;
+  /** append the session keys to this file, NSS key log format (--tls-keylog; created 0600) */
+  keylog?: string;
 }
 
 /** a SOCKS5 proxy (mosquitto's --proxy socks5h://): the proxy resolves the broker's host name */
@@ -37,7 +39,8 @@ export interface ProxyOptions {
 export type TransportOptions =
   | { kind: 'tcp'; host: string; port: number; bindAddress?: string; noDelay?: boolean; proxy?: ProxyOptions }
   | { kind: 'tls'; host: string; port: number; bindAddress?: string; noDelay?: boolean; proxy?: ProxyOptions; tls: TlsOptions }
-  | { kind: 'ws' | 'wss'; url: string; tls?: TlsOptions }
+  /** proxy: the WebSocket runs over a SOCKS5 tunnel to the URL's host and port */
+  | { kind: 'ws' | 'wss'; url: string; tls?: TlsOptions; proxy?: ProxyOptions }
   | { kind: 'unix'; path: string };
 
 /** v5 PUBLISH / will properties (mqtt-packet names). */

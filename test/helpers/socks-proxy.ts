@@ -1,7 +1,8 @@
 // A small SOCKS5 server (RFC 1928 CONNECT, RFC 1929 username/password) on 127.0.0.1 for the
 // --proxy tests: our client side is the `socks` package, so two independent implementations meet.
 // It records what each client asked for, so a test can see that the host name reached the proxy
-// unresolved (socks5h).
+// unresolved (socks5h), and the user name and password it authenticated with (as bytes: what
+// --proxy's %-decoding produced).
 import net from 'node:net';
 
 export interface SocksRequest {
@@ -10,6 +11,7 @@ export interface SocksRequest {
   host: string;
   port: number;
   username?: string;
+  password?: string;
 }
 
 export interface SocksProxy {
@@ -32,6 +34,7 @@ export async function startSocksProxy(opts: { auth?: { username: string; passwor
     let buf = Buffer.alloc(0);
     let stage: 'greeting' | 'auth' | 'request' | 'piping' = 'greeting';
     let username: string | undefined;
+    let password: string | undefined;
     const reply = (code: number) => client.write(Buffer.from([5, code, 0, 1, 0, 0, 0, 0, 0, 0]));
     const onData = (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
@@ -55,6 +58,7 @@ export async function startSocksProxy(opts: { auth?: { username: string; passwor
           const ok = user === opts.auth!.username && pass === opts.auth!.password;
           if (!ok) { client.end(Buffer.from([1, 1])); return; }
           username = user;
+          password = pass;
           client.write(Buffer.from([1, 0]));
           stage = 'request';
         } else if (stage === 'request') {
@@ -68,7 +72,7 @@ export async function startSocksProxy(opts: { auth?: { username: string; passwor
           const port = buf.readUInt16BE(4 + alen);
           const rest = buf.subarray(4 + alen + 2);
           buf = Buffer.alloc(0);
-          requests.push({ addressType: atyp === 3 ? 'domain' : atyp === 1 ? 'ipv4' : 'ipv6', host, port, ...(username ? { username } : {}) });
+          requests.push({ addressType: atyp === 3 ? 'domain' : atyp === 1 ? 'ipv4' : 'ipv6', host, port, ...(username !== undefined ? { username, password } : {}) });
           if (cmd !== 1) { reply(7); client.end(); return; } // 7: command not supported
           if (opts.refuseAll) { reply(2); client.end(); return; }
           stage = 'piping';

@@ -2,27 +2,9 @@
 // here, in the option's parser, so a bad value in an options file is reported with its file and line.
 // Checks that combine options (--psk with --cafile, --proxy with --unix, ...) stay in session-options.ts.
 import { UsageError } from '../runtime/errors.ts';
-import { maskUrl } from '../../session/mask-url.ts';
-import type { ProxyOptions } from '../../session/types.ts';
 
-/** mosquitto's --proxy: socks5h://[user[:password]@]host[:port], port 1080 by default */
-export function proxyUrl(raw: string, name: string): ProxyOptions {
-  const form = 'use socks5h://[user[:password]@]host[:port]';
-  // the password never shows (mosquitto's "Unsupported proxy protocol" line prints it whole)
-  if (!/^socks5h:\/\//i.test(raw)) throw new UsageError(`${name}: unsupported proxy URL '${maskUrl(raw)}' (${form}).`);
-  const m = /^socks5h:\/\/(?:([^@/]*)@)?(\[[0-9a-f:.]+\]|[^:/@[\]]+)(?::(\d+))?\/?$/i.exec(raw);
-  if (!m) throw new UsageError(`${name}: cannot read '${maskUrl(raw)}' (${form}).`);
-  const port = m[3] === undefined ? 1080 : Number(m[3]);
-  if (port < 1 || port > 65535) throw new UsageError(`${name}: invalid proxy port ${m[3]}.`);
-  const p: ProxyOptions = { host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port };
-  if (m[1] !== undefined) {
-    // taken literally, as mosquitto does (no %-decoding): the same --proxy works for both
-    const colon = m[1].indexOf(':');
-    p.username = colon < 0 ? m[1] : m[1].slice(0, colon);
-    if (colon >= 0) p.password = m[1].slice(colon + 1);
-  }
-  return p;
-}
+// --proxy's URL: its own file (mosquitto's grammar and %-decoding)
+export { proxyUrl } from './proxy-url.ts';
 
 /** --psk: the pre-shared key in hex, as its bytes */
 export function pskKey(raw: string, name: string): Buffer {

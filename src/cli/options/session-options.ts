@@ -58,6 +58,7 @@ function tlsOptions(store: CommonStore, scheme: UrlScheme | undefined, port: num
   if (store.tlsVersion !== undefined) t.tlsVersion = store.tlsVersion;
   if (store.ciphers !== undefined) t.ciphers = store.ciphers;
   if (store.tlsAlpn !== undefined) t.alpn = [store.tlsAlpn];
+  if (store.tlsKeylog !== undefined) t.keylog = store.tlsKeylog;
   return t;
 }
 
@@ -65,7 +66,9 @@ function usesOsCerts(store: CommonStore, scheme: UrlScheme | undefined, port: nu
   return store.psk === undefined && (store.tlsUseOsCerts === true || scheme === 'mqtts' || scheme === 'wss' || (port === 8883 && !store.cafile && !store.capath));
 }
 
+/** --no-tls (develop) turns off whatever would turn TLS on: --cafile, --capath, --psk, OS certificates, mqtts://, wss://, port 8883 */
 function tlsOn(store: CommonStore, scheme: UrlScheme | undefined, port: number | undefined): boolean {
+  if (store.noTls === true) return false;
   return store.cafile !== undefined || store.capath !== undefined || store.psk !== undefined || usesOsCerts(store, scheme, port);
 }
 
@@ -88,21 +91,24 @@ function pskOption(store: CommonStore): TlsOptions['psk'] {
 
 function transport(store: CommonStore): TransportOptions {
   const proxy = store.proxy;
-  if (proxy && (store.unix !== undefined || store.urlScheme === 'ws' || store.urlScheme === 'wss')) {
-    throw new UsageError('--proxy works with MQTT over TCP and TLS (mqtt://, mqtts://), not with --unix or WebSockets.');
-  }
   const scheme = store.urlScheme;
+  const webSockets = store.ws === true || scheme === 'ws' || scheme === 'wss';
+  if (store.unix !== undefined) {
+    if (proxy) throw new UsageError('--proxy cannot be used with --unix (a SOCKS proxy reaches TCP ports).');
+    if (webSockets) throw new UsageError('WebSockets (--ws, ws://, wss://) cannot be used with --unix.');
+    return { kind: 'unix', path: store.unix };
+  }
   const host = store.host ?? 'localhost';
   const explicitPort = store.port;
-  if (store.unix !== undefined) return { kind: 'unix', path: store.unix };
   const tls = tlsOptions(store, scheme, explicitPort);
-  if (scheme === 'ws' || scheme === 'wss') {
-    const kind = scheme === 'ws' && !tls ? 'ws' : 'wss';
-    const port = explicitPort ?? (kind === 'wss' ? 443 : 80);
+  // mosquitto's default port: 8883 when --cafile/--capath/--psk ask for TLS (not with --no-tls: ours), else 1883;
+  // -L sets its scheme's port
+  const port = explicitPort ?? (tls && (store.cafile !== undefined || store.capath !== undefined || store.psk !== undefined) ? 8883 : 1883);
+  if (webSockets) {
+    const kind = tls ? 'wss' : 'ws';
     const url = webSocketUrl(kind, host, port, store.wsPath ?? '/mqtt');
-    return tls ? { kind, url, tls } : { kind, url };
+    return { kind, url, ...(tls ? { tls } : {}), ...(proxy ? { proxy } : {}) };
   }
-  const port = explicitPort ?? (store.cafile !== undefined || store.capath !== undefined || store.psk !== undefined ? 8883 : 1883);
   const base = { host, port, bindAddress: store.bindAddress, noDelay: store.nodelay === true, ...(proxy ? { proxy } : {}) };
   return tls ? { kind: 'tls', ...base, tls } : { kind: 'tcp', ...base };
 }

@@ -18,7 +18,8 @@ export interface BrokerUrl {
   topic?: string;
 }
 
-const DEFAULT_PORTS: Record<UrlScheme, number> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
+// ws:// and wss:// default to MQTT's ports, as mosquitto develop's -L does (and --ws)
+const DEFAULT_PORTS: Record<UrlScheme, number> = { mqtt: 1883, mqtts: 8883, ws: 1883, wss: 8883 };
 
 export function parseBrokerUrl(raw: string, opt = '-L'): BrokerUrl {
   const shown = maskUrl(raw);
