@@ -77,6 +77,9 @@ test('mosquitto_sub %j lines and hand-written ones are read too', () => {
     { userProperties: { k: ['v', 'w'] } });
   // no encoding: a JSON value is sent as its JSON text (%J)
   assert.deepEqual((json5(line({ topic: 'a', payload: { n: [1, 2] } })) as OutboundMessage).payload, Buffer.from('{"n":[1,2]}'));
+  // %j's array of byte values for a payload that is not printable; a %J array stays JSON text
+  assert.deepEqual((json5(line({ topic: 'a', payloadlen: 3, payload: [0, 255, 10] })) as OutboundMessage).payload, Buffer.from([0, 255, 10]));
+  assert.deepEqual((json5(line({ topic: 'a', payloadlen: 7, payload: [0, 255] })) as OutboundMessage).payload, Buffer.from('[0,255]'));
   // only receive-side properties: fine without MQTT 5, nothing sent
   assert.deepEqual(json3(line({ topic: 'a', payload: 'x', properties: { subscriptionIdentifier: 3, topicAlias: 1 } })),
     { topic: 'a', payload: Buffer.from('x'), qos: 0, retain: false, properties: undefined });

@@ -135,7 +135,11 @@ function payloadFromJson(r: Record<string, unknown>): Buffer | string {
   if (r.encoding !== undefined) return decodeBytes(p ?? '', r.encoding, 'payload', 'encoding');
   // hand-written lines and mosquitto_sub -F %j/%J: a string is the text, any other JSON value its JSON text
   if (p === undefined || p === null) return Buffer.alloc(0);
-  return Buffer.from(typeof p === 'string' ? p : JSON.stringify(p));
+  if (typeof p === 'string') return Buffer.from(p);
+  // mosquitto_sub %j prints a payload that is not printable text as an array of its byte values;
+  // a %J array payload cannot be mistaken for one: its JSON text is longer than its element count
+  if (Array.isArray(p) && p.length === r.payloadlen && p.every((b) => isInt(b, 255))) return Buffer.from(p as number[]);
+  return Buffer.from(JSON.stringify(p));
 }
 
 /** property names: ours (mqtt-packet's) and mosquitto_sub %j's */
