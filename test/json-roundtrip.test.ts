@@ -152,6 +152,16 @@ test('from a file, a bad line 3 of 5 publishes nothing: checked before connectin
   const r = await tspubFromFile([...at(dst), '-l', '--line-format', 'json'], file);
   assert.deepEqual([r.code, r.stderr, r.out], [1, `Error: stdin line 3: ${NOT_JSON}; nothing was published.\n`, '']);
   assert.doesNotMatch(dst.log().slice(since), /New client connected/);
+  // the likely slip on a restore: a v5 backup without -V 5; and the tab format is checked the same way
+  const v5 = join(dir, 'v5.jsonl');
+  writeFileSync(v5, `${JSON.stringify({ topic: 'pre/a', payload: 'a', retain: true })}\n${JSON.stringify({ topic: 'pre/b', payload: 'b', retain: true, properties: { contentType: 'x' } })}\n`);
+  const no5 = await tspubFromFile([...at(dst), '-l', '--line-format', 'json'], v5);
+  assert.deepEqual([no5.code, no5.stderr], [1, 'Error: stdin line 2: "properties" need MQTT 5 (-V 5); nothing was published.\n']);
+  const tab = join(dir, 'lines.tab');
+  writeFileSync(tab, 'pre/t\tx\npre/#\ty\nno tab\n');
+  const t = await tspubFromFile([...at(dst), '-l', '--line-format', 'tab', '-r'], tab);
+  assert.deepEqual([t.code, t.stderr], [1, "Error: stdin line 2: 'pre/#': wildcards (+ #) are not allowed in a topic to publish to (and 1 more bad line after it); nothing was published.\n"]);
+  assert.doesNotMatch(dst.log().slice(since), /New client connected/);
   assert.equal(await snapshot(dst, 'pre/#'), '');
 });
 
