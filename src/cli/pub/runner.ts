@@ -115,9 +115,10 @@ export class Publisher {
         }
         const msg = parse(line);
         if (typeof msg === 'string') {
-          // a checked file has no bad line; from a pipe the lines before this one are out already
+          // from a pipe the lines before this one are out already; a checked file has no bad line
+          // unless it was rewritten since
           this.failed++;
-          this.io.error(`stdin line ${reader.lineCount}: ${msg}; not published (the lines before it were: stdin is not a file, so lines go out as they are read).`);
+          this.io.error(`stdin line ${reader.lineCount}: ${msg}; not published (${p.checked ? 'the file changed after it was checked' : 'the lines before it were: stdin is not a file, so lines go out as they are read'}).`);
           return true;
         }
         if (changes && changes.isRepeat(msg)) return true;
