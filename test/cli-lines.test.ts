@@ -88,7 +88,7 @@ test('line formats: raw, tab, json', () => {
   assert.equal(json(Buffer.from('[1]')), 'a JSON object {"topic": ..., "payload": ...} is expected');
   assert.match(json(Buffer.from('{oops')) as string, /^not valid JSON \(/);
   assert.equal(lineParser('json', { ...d, topic: undefined })(Buffer.from('{"payload":"x"}')), 'no "topic" (and no -t default)');
-  assert.equal(lineParser('json', { ...d, v5: false })(Buffer.from('{"topic":"t","properties":{}}')), '"properties" need MQTT 5 (-V 5)');
+  assert.equal(lineParser('json', { ...d, v5: false })(Buffer.from('{"topic":"t","properties":{"contentType":"x"}}')), '"properties" need MQTT 5 (-V 5)');
   assert.equal(json(Buffer.from('{"topic":"t","properties":{"foo":1}}')), 'unknown property "foo"');
 });
 

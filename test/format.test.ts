@@ -149,14 +149,14 @@ test('-v on a terminal: coloured topic, pretty JSON payload; other payloads unch
 test('--json: text or base64 payload, every property, user properties in order with duplicates', () => {
   const a = JSON.parse(render(undefined, v5msg, { json: true }).out.toString());
   assert.deepEqual(a, {
-    tst: '2026-01-02T03:04:05.678Z', topic: 'w/topic', qos: 1, retain: true, mid: 7, payloadlen: 5, encoding: 'utf8', payload: 'hello',
+    v: 1, tst: '2026-01-02T03:04:05.678Z', topic: 'w/topic', qos: 1, retain: true, mid: 7, payloadlen: 5, encoding: 'utf8', payload: 'hello',
     properties: {
       userProperties: [['k', 'v'], ['k', 'w'], ['z', 'y']], contentType: 'text/plain', correlationData: 'cd1', correlationDataEncoding: 'utf8',
       responseTopic: 'rt/x', payloadFormatIndicator: 1, messageExpiryInterval: 3000, subscriptionIdentifier: 4,
     },
   });
   const b = render(undefined, v3msg, { json: true }).out.toString();
-  assert.equal(b, '{"tst":"2026-01-02T03:04:05.678Z","topic":"a/b","qos":0,"retain":false,"payloadlen":4,"encoding":"base64","payload":"aAD/Cg=="}\n');
+  assert.equal(b, '{"v":1,"tst":"2026-01-02T03:04:05.678Z","topic":"a/b","qos":0,"retain":false,"payloadlen":4,"encoding":"base64","payload":"aAD/Cg=="}\n');
 });
 
 test('OutBuffer grows and take() returns a copy', () => {

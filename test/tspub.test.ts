@@ -114,7 +114,7 @@ test('--line-format tab and json: a topic per line', async () => {
     JSON.stringify({ topic: b, payload: 'j3', properties: { 'content-type': 'text/plain' } }),
   ].join('\n');
   const r = await runBin('tspub', [...base(), '-l', '--line-format', 'json', '-t', a, '-V', '5'], { stdin: json });
-  assert.equal(r.stderr, "Error: stdin line 2: not valid JSON (Unexpected token 'o', \"not json\" is not valid JSON).\n");
+  assert.equal(r.stderr, "Error: stdin line 2: not valid JSON (Unexpected token 'o', \"not json\" is not valid JSON); not published (the lines before it were: stdin is not a file, so lines go out as they are read).\n");
   assert.equal(r.code, 1);
   assert.equal((await s.exited()).out, `${a} 0 0 x\ty\n${b} 0 0 \n${a} 1 0 j1\n${a} 0 0 {"n":2}\n${b} 0 0 j3\n`);
   const kept = await sub(a, 1, ['-F', '%r %p']);

@@ -5,6 +5,7 @@ import { fstatSync, readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../runtime/errors.ts';
 import { fsErrorText } from '../../session/fs-error-text.ts';
 import { MAX_REMAINING_LENGTH } from '../../protocol/codec.ts';
+import { isRegularFile } from './checked-lines.ts';
 
 /** mosquitto_pub's words when the PUBLISH would not fit MQTT's remaining-length limit */
 export const TOO_LARGE = 'Message payload is too large.';
@@ -14,6 +15,8 @@ export interface StdinIo {
   readStdin(): Buffer;
   /** `< dir`: Node reads a directory on stdin as empty, which would publish nothing and exit 0 */
   stdinIsDirectory?(): boolean;
+  /** stdin's fd when it is a regular file (-l then checks every line before publishing) */
+  stdinFileFd?(): number | undefined;
 }
 
 /** the process's own stdin (fd 0, read whole and at once: -s is one message) */
@@ -26,6 +29,7 @@ export const PROCESS_STDIN: StdinIo = {
       return false; // closed: Node gives an empty stream
     }
   },
+  stdinFileFd: () => (isRegularFile(0) ? 0 : undefined),
 };
 
 /** the message options given; none of them means -n */

@@ -4,16 +4,17 @@
 import { UsageError } from '../runtime/errors.ts';
 import type { PubStore } from './options.ts';
 import type { ProtocolVersion, PublishProperties, QoS } from '../../session/types.ts';
-import { oversize } from '../../session/publish-size.ts';
+import { oversize, oversizeText } from '../../session/publish-size.ts';
 import { readPayload, TOO_LARGE, type StdinIo } from '../messages/payload.ts';
-import type { LineFormat } from '../messages/line-format.ts';
+import { lineParser, type LineFormat } from '../messages/line-format.ts';
+import { checkLines, type CheckedRange } from '../messages/checked-lines.ts';
 
 /** the exclusive message sources: -m, -f, -s, -l, -n */
 const MESSAGE_KEYS = ['message', 'file', 'stdinFile', 'stdinLine', 'nullMessage'] as const;
 
 export type PubPlan =
   | { mode: 'single'; topic: string; payload: Buffer; what: string; repeat: number; repeatDelayMs: number; templated: boolean; common: Common }
-  | { mode: 'lines'; topic: string | undefined; format: LineFormat; changesOnly: boolean; common: Common };
+  | { mode: 'lines'; topic: string | undefined; format: LineFormat; changesOnly: boolean; common: Common; checked?: CheckedRange };
 
 interface Common {
   qos: QoS;
@@ -39,7 +40,7 @@ export function planPublish(store: PubStore, publishProps: PublishProperties | u
   if (store.stdinLine) {
     if (store.repeat !== undefined) throw new UsageError('--repeat works with -m, -f, -s or -n, not with -l.');
     if (io.stdinIsDirectory?.()) throw new UsageError('-l: standard input is a directory, not lines to publish.');
-    return { mode: 'lines', topic, format, changesOnly: store.changesOnly === true, common };
+    return { mode: 'lines', topic, format, changesOnly: store.changesOnly === true, common, checked: precheck(format, topic, common, version, io) };
   }
   if (store.repeatDelay !== undefined && store.repeat === undefined) throw new UsageError('--repeat-delay needs --repeat N.');
   const { payload, what } = readPayload({
@@ -56,6 +57,22 @@ export function planPublish(store: PubStore, publishProps: PublishProperties | u
     templated: store.repeat !== undefined,
     common,
   };
+}
+
+/** -l --line-format json|tab from a regular file: every line checked now, before connecting (a raw
+ *  line cannot be malformed: it is the payload). From a pipe, undefined: lines go out as they come. */
+function precheck(format: LineFormat, topic: string | undefined, common: Common, version: ProtocolVersion, io: StdinIo): CheckedRange | undefined {
+  if (format === 'raw') return undefined;
+  const fd = io.stdinFileFd?.();
+  if (fd === undefined) return undefined;
+  const parse = lineParser(format, { topic, ...common, v5: version === 5 });
+  return checkLines(fd, (line) => {
+    const msg = parse(line);
+    if (typeof msg === 'string') return msg;
+    // MQTT's own limit; the broker's maximum is known only once connected
+    const o = oversize(msg, version, undefined);
+    return o && `the message ${oversizeText(o)}`;
+  });
 }
 
 /** -M above 20 with QoS 2 on MQTT 3.1/3.1.1: mosquitto 2.0.11 (max_inflight_messages 20) acknowledges

@@ -8,6 +8,7 @@ import { MessageTooLargeError, ReasonCodeError } from '../../session/errors.ts';
 import { oversize, oversizeText } from '../../session/publish-size.ts';
 import type { OutboundMessage, WriteCallback } from '../../session/types.ts';
 import { LineReader } from '../messages/stdin-lines.ts';
+import { readRange } from '../messages/checked-lines.ts';
 import { ChangeFilter, lineParser } from '../messages/line-format.ts';
 import type { PubPlan } from './check.ts';
 import { compileTemplate } from '../messages/template.ts';
@@ -114,8 +115,10 @@ export class Publisher {
         }
         const msg = parse(line);
         if (typeof msg === 'string') {
+          // from a pipe the lines before this one are out already; a checked file has no bad line
+          // unless it was rewritten since
           this.failed++;
-          this.io.error(`stdin line ${reader.lineCount}: ${msg}.`);
+          this.io.error(`stdin line ${reader.lineCount}: ${msg}; not published (${p.checked ? 'the file changed after it was checked' : 'the lines before it were: stdin is not a file, so lines go out as they are read'}).`);
           return true;
         }
         if (changes && changes.isRepeat(msg)) return true;
@@ -137,7 +140,8 @@ export class Publisher {
         resolve();
       };
       const onDrain = (): void => reader.resume();
-      const stdin = this.io.stdin();
+      // a regular file whose lines check.ts checked: exactly those bytes again
+      const stdin = p.checked ? readRange(p.checked) : this.io.stdin();
       const onClose = (): void => {
         stdin.pause();
         finish();
