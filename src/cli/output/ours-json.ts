@@ -5,11 +5,13 @@ import { isUtf8 } from 'node:buffer';
 import type { InboundMessage } from '../../session/types.ts';
 import type { OutBuffer } from './out-buffer.ts';
 
-function bytesField(b: Buffer): { text: string; encoding: 'utf8' | 'base64' } {
+/** also tsrr --json's request fields */
+export function bytesField(b: Buffer): { text: string; encoding: 'utf8' | 'base64' } {
   return isUtf8(b) ? { text: b.toString('utf8'), encoding: 'utf8' } : { text: b.toString('base64'), encoding: 'base64' };
 }
 
-function oursJson(msg: InboundMessage, nowMs: number): Record<string, unknown> {
+/** the message object itself: tsrr --json adds its request fields beside it */
+export function oursJson(msg: InboundMessage, nowMs: number): Record<string, unknown> {
   const o: Record<string, unknown> = {
     tst: new Date(nowMs).toISOString(),
     topic: msg.topic,
