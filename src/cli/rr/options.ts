@@ -27,7 +27,7 @@ const count = (raw: string, name: string): number => {
 export const RR_OPTIONS = [
   // -t is checked in check.ts: a topic name for a request, a filter with --respond
   { key: 'topic', names: ['-t', '--topic'], kind: 'value', arg: 'topic', group: 'message', help: 'topic the request is sent to (with --respond: the filter of the requests to answer)' },
-  { key: 'responseTopic', names: ['-e'], kind: 'value', arg: 'response-topic', group: 'message', help: 'response topic: subscribed to, and sent as the request\'s Response Topic (with --respond: where requests without one are answered)', parse: responseTopic },
+  { key: 'responseTopic', names: ['-e'], kind: 'value', arg: 'response topic', group: 'message', help: 'response topic: subscribed to, and sent as the request\'s Response Topic (with --respond: where requests without one are answered)', parse: responseTopic },
   ...MESSAGE_OPTIONS,
   { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'wait for this many replies per request (default 1); with --respond: exit after answering this many requests', parse: count },
   { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: 'give up after this many seconds: "Timed out" and exit 27 (replies that came are printed)', parse: waitTimeout },
