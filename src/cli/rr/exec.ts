@@ -1,6 +1,7 @@
 // One --exec run for the responder: /bin/sh -c command, the request's payload on stdin, its stdout
 // collected as the reply, its stderr passed through to ours. A command past the timeout gets
-// SIGTERM, and SIGKILL a second later if it is still there.
+// SIGTERM, and SIGKILL a second later if it is still there, sent to its process group: the
+// shell's own children (`sleep 30`) hold the stdout pipe open and would outlive the shell.
 import { spawn } from 'node:child_process';
 
 const KILL_GRACE_MS = 1000;
@@ -21,14 +22,17 @@ export interface ExecRun {
 }
 
 export function runCommand(command: string, payload: Buffer, env: Record<string, string>, timeoutMs: number): ExecRun {
-  const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env }, detached: true });
+  const killGroup = (sig: NodeJS.Signals): void => {
+    try { process.kill(-child.pid!, sig); } catch { /* gone already */ }
+  };
   const chunks: Buffer[] = [];
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;
   const timer = timeoutMs > 0 ? setTimeout(() => {
     timedOut = true;
-    child.kill('SIGTERM');
-    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    killGroup('SIGTERM');
+    killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
   }, timeoutMs) : undefined;
   child.stdout!.on('data', (b: Buffer) => chunks.push(b));
   // a command that does not read its stdin (echo) closes it: EPIPE is no failure of ours
@@ -43,5 +47,5 @@ export function runCommand(command: string, payload: Buffer, env: Record<string,
       resolve({ stdout: Buffer.concat(chunks), code: code ?? undefined, signal: signal ?? undefined, timedOut, error });
     });
   });
-  return { done, kill: () => { child.kill('SIGTERM'); } };
+  return { done, kill: () => killGroup('SIGTERM') };
 }
