@@ -4,6 +4,7 @@
 #   tspub one-shot publish (connect, publish 1 byte at QoS 0/1/2, disconnect)   goal <= 1.3x node -e 0
 #   tssub exec-to-SUBACK: `-E` (exit once the subscription is acknowledged)     goal <  1.5x node -e 0
 #   tssub -C 1 of a retained message (exec -> SUBACK -> first message -> exit)
+#   tsrr one request answered by itself (exec -> SUBACK -> PUBLISH -> its own reply -> exit)
 # Against its own mosquitto with set_tcp_nodelay true (without it the broker's SUBACK + retained
 # PUBLISH meet Nagle + delayed ACK: +40 ms for any client:
 # the broker's SUBACK and the retained PUBLISH are two writes, and Nagle holds the second until the
@@ -35,6 +36,9 @@ cmds+=("mosquitto_sub -h 127.0.0.1 -p $P -t $T/sube -E")
 [[ -f dist/tssub.cjs ]] && cmds+=("$(ts_cmd tssub) -h 127.0.0.1 -p $P -t $T/sube -E")
 cmds+=("mosquitto_sub -h 127.0.0.1 -p $P -t $T/retained -C 1")
 [[ -f dist/tssub.cjs ]] && cmds+=("$(ts_cmd tssub) -h 127.0.0.1 -p $P -t $T/retained -C 1")
+# tsrr: its own request comes back on the response topic (with its correlation data): the reply
+cmds+=("mosquitto_rr -h 127.0.0.1 -p $P -t $T/rr -e $T/rr -m x")
+[[ -f dist/tsrr.cjs ]] && cmds+=("$(ts_cmd tsrr) -h 127.0.0.1 -p $P -t $T/rr -e $T/rr -m x")
 [[ -f dist/tssub.cjs ]] || echo "startup.sh: dist/tssub.cjs not built yet: tssub rows skipped" >&2
 
 # hyperfine has no time limit: run each command once under `timeout` first, keep those that

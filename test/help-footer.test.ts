@@ -10,8 +10,9 @@ import { helpPage, type Tool } from '../src/cli/runtime/setup.ts';
 import { TSPUB } from '../src/cli/pub/options.ts';
 import { TSSUB } from '../src/cli/sub/options.ts';
 import { TSCLEAR } from '../src/cli/clear/options.ts';
+import { TSRR } from '../src/cli/rr/options.ts';
 
-const TOOLS: Tool[] = [TSPUB, TSSUB, TSCLEAR];
+const TOOLS: Tool[] = [TSPUB, TSSUB, TSCLEAR, TSRR];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

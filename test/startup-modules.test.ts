@@ -31,6 +31,8 @@ for (const [tool, args] of [
   ['tspub', ['-t', 'startup/a', '-m', 'x', '-q', '1']],
   ['tssub', ['-t', 'startup/a', '-E']],
   ['tsclear', ['-t', 'startup/none/#', '--yes']],
+  // its own request comes back on the response topic with its correlation data: the reply
+  ['tsrr', ['-t', 'startup/rr', '-e', 'startup/rr', '-m', 'x', '-W', '10']],
 ] as const) {
   test(`${tool} ${args.join(' ')}: loads none of ${LAZY.join(', ')}`, async () => {
     const loaded = await modulesOf(tool, [...args]);

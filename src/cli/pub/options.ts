@@ -3,17 +3,14 @@
 import { COMMON_OPTIONS, ID_RULE, type CommonStore, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
 import { intIn, optionTable, seconds, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import { parseLineFormat } from '../messages/line-format.ts';
+import { MESSAGE_OPTIONS } from '../options/message-options.ts';
 import type { Tool } from '../runtime/setup.ts';
 
 const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
 
 export const PUB_OPTIONS = [
   topicOption('name', 'topic to publish to'),
-  { key: 'message', names: ['-m', '--message'], kind: 'value', arg: 'message', group: 'message', exclusive: 'message', help: 'payload from the command line' },
-  { key: 'file', names: ['-f', '--file'], kind: 'value', arg: 'file', group: 'message', exclusive: 'message', help: 'payload = the whole file' },
-  { key: 'stdinFile', names: ['-s', '--stdin-file'], kind: 'flag', group: 'message', exclusive: 'message', help: 'payload = all of stdin' },
-  { key: 'stdinLine', names: ['-l', '--stdin-line'], kind: 'flag', group: 'message', exclusive: 'message', help: 'one message per stdin line (an empty line is an empty message)' },
-  { key: 'nullMessage', names: ['-n', '--null-message'], kind: 'flag', group: 'message', exclusive: 'message', help: 'zero-length payload' },
+  ...MESSAGE_OPTIONS,
   { key: 'retain', names: ['-r', '--retain'], kind: 'flag', group: 'message', help: 'retain the message' },
   { key: 'repeat', names: ['--repeat'], kind: 'value', arg: 'N', group: 'message', help: 'publish the -m/-f/-s/-n message N times; {{counter}} {{now_ms}} {{now}} {{random}} {{uuid}} in it are filled in', parse: intIn(1, 2_147_483_647, 'repeat count') },
   { key: 'repeatDelay', names: ['--repeat-delay'], kind: 'value', arg: 'seconds', group: 'message', help: `wait this long between repeats, ${SECONDS_RANGE} seconds (may be fractional)`, parse: seconds },

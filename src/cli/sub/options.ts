@@ -3,16 +3,9 @@ import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, filterOption, pro
 import { UsageError } from '../runtime/errors.ts';
 import { intIn, MAX_SECONDS, optionTable, withoutOptions, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
+import { OUTPUT_OPTIONS, waitTimeout } from '../options/output-options.ts';
 
 const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
-
-/** -W: whole seconds; below 1 in mosquitto_sub's words, above what a Node timer holds in ours */
-const timeout = (raw: string, name: string): number => {
-  const s = raw.trim();
-  if (/^[+-]?\d+$/.test(s) && Number(s) < 1) throw new UsageError(`Invalid timeout "${Number(s)}".`);
-  if (/^\d+$/.test(s) && Number(s) > MAX_SECONDS) throw new UsageError(`${name}: ${s} is out of range (1-${MAX_SECONDS} seconds).`);
-  return intIn(1, MAX_SECONDS, 'timeout')(raw, name);
-};
 
 /** --random-filter: percentage 0-100 (may be fractional), kept as hundredths of a percent like mosquitto */
 const percent = (raw: string, name: string): number => {
@@ -34,7 +27,7 @@ export const SUB_OPTIONS = [
   filterOption('filterOut', ['-T', '--filter-out'], 'do not print messages whose topic matches this filter (repeatable)'),
   filterOption('unsubscribe', ['-U', '--unsubscribe'], 'unsubscribe from this filter after subscribing (repeatable)'),
   { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'exit after printing this many messages', parse: intIn(1, 2_147_483_647, 'message count') },
-  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: timeout },
+  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: waitTimeout },
   { key: 'exitAfterSub', names: ['-E'], kind: 'flag', group: 'message', help: 'exit once every subscription is acknowledged' },
   { key: 'noRetain', names: ['-R'], kind: 'flag', group: 'message', help: 'do not print retained ("stale") messages' },
   { key: 'retainedOnly', names: ['--retained-only'], kind: 'flag', group: 'message', help: 'print only retained messages; exit on the first live one' },
@@ -44,12 +37,8 @@ export const SUB_OPTIONS = [
   { key: 'retainHandling', names: ['--retain-handling'], kind: 'value', arg: 'option', group: 'message', help: 'MQTT 5 subscription option: retained messages on subscribing: always (0), new (1: only for a new subscription) or never (2; -R implies never)', parse: retainHandling },
   { key: 'noLocal', names: ['--no-local'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: do not receive the messages this client publishes (ours; not on $share/ filters)' },
   { key: 'randomFilter', names: ['--random-filter'], kind: 'value', arg: 'percent', group: 'message', help: 'print only about this percentage of messages', parse: percent },
-  { key: 'verbose', names: ['-v', '--verbose'], kind: 'flag', group: 'output', help: 'print "topic payload" (on a terminal: coloured topic, indented JSON payload)' },
-  { key: 'format', names: ['-F'], kind: 'value', arg: 'format', group: 'output', help: 'output format, e.g. \'%t %p\' (mosquitto_sub -F: %-codes, @strftime, \\escapes); overrides -v' },
-  { key: 'noEol', names: ['-N'], kind: 'flag', group: 'output', help: 'no newline after each message' },
+  ...OUTPUT_OPTIONS,
   { key: 'watch', names: ['-w', '--watch'], kind: 'flag', group: 'output', help: 'on a terminal: one fixed line per topic, updated in place (elsewhere: ignored)' },
-  { key: 'pretty', names: ['--pretty'], kind: 'flag', group: 'output', help: 'indented JSON for %j, %J and --json' },
-  { key: 'json', names: ['--json'], kind: 'flag', group: 'output', help: 'one JSON object per message: payload as text (or base64), every property' },
   urlOption('filter'),
   propertyOption(SUB_PROPERTY_COMMANDS),
   ...withoutOptions(COMMON_OPTIONS, 'maxInflight'),
