@@ -1,7 +1,7 @@
 // Public shapes of the session layer: what cli/ and commands/ build and consume.
-import type { ProtocolVersion, QoS, UserProperties } from '../protocol/codec.ts';
+import type { ProtocolVersion, QoS, UserProperties, UserPropertyList } from '../protocol/codec.ts';
 
-export type { ProtocolVersion, QoS, UserProperties };
+export type { ProtocolVersion, QoS, UserProperties, UserPropertyList };
 
 export interface TlsOptions {
   /** PEM file(s) of trusted CAs (--cafile) */
@@ -51,6 +51,8 @@ export interface PublishProperties {
   responseTopic?: string;
   correlationData?: Buffer;
   userProperties?: UserProperties;
+  /** the user properties in packet order, duplicates kept (set on received messages; sent instead of userProperties when given) */
+  userPropertyList?: UserPropertyList;
   subscriptionIdentifier?: number | number[];
   contentType?: string;
 }

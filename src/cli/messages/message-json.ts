@@ -8,6 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { InboundMessage, OutboundMessage, PublishProperties, QoS } from '../../session/types.ts';
 import { checkTopicName } from '../../protocol/topic.ts';
+import { userPropertyList } from '../../protocol/codec.ts';
 
 /** the "v" field: bumped only when a field changes meaning; added fields keep the version */
 export const MESSAGE_JSON_VERSION = 1;
@@ -32,15 +33,6 @@ export function decodeBytes(text: unknown, encoding: unknown, field: string, enc
 
 // ---- printing (tssub --json) ------------------------------------------------------------------
 
-/** user properties as mqtt-packet gives them ({k: v | [v, ...]}) -> [[k, v], ...] in order */
-function userPropertyPairs(u: Record<string, string | string[]>): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const [k, v] of Object.entries(u)) {
-    for (const one of Array.isArray(v) ? v : [v]) pairs.push([k, String(one)]);
-  }
-  return pairs;
-}
-
 function propertiesJson(p: PublishProperties): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   let any = false;
@@ -58,7 +50,7 @@ function propertiesJson(p: PublishProperties): Record<string, unknown> | undefin
     put('correlationData', c.text);
     put('correlationDataEncoding', c.encoding);
   }
-  if (p.userProperties !== undefined) put('userProperties', userPropertyPairs(p.userProperties));
+  if (p.userProperties !== undefined || p.userPropertyList !== undefined) put('userProperties', userPropertyList(p));
   // receive side only: tspub reads and ignores them
   put('subscriptionIdentifier', p.subscriptionIdentifier);
   put('topicAlias', p.topicAlias);
@@ -190,7 +182,7 @@ function propertiesFromJson(v: unknown): { props: PublishProperties; sendable: b
       case 'userProperties': {
         const u = userPropertiesFromJson(val, k);
         if (typeof u === 'string') return u;
-        props.userProperties = u;
+        props.userPropertyList = u; // sent in this order (the codec keeps it)
         break;
       }
       // receive side only: the broker sets them per connection and subscription [MQTT-3.3.4-6],
@@ -217,15 +209,12 @@ function propertiesFromJson(v: unknown): { props: PublishProperties; sendable: b
   return { props, sendable };
 }
 
-/** [[k, v], ...] (ours), [{k: v}, ...] or {k: v | [v, ...]} (mosquitto_sub %j) -> mqtt-packet's shape */
-function userPropertiesFromJson(val: unknown, name: string): Record<string, string | string[]> | string {
-  const out: Record<string, string | string[]> = {};
+/** [[k, v], ...] (ours), [{k: v}, ...] or {k: v | [v, ...]} (mosquitto_sub %j) -> the pairs in order */
+function userPropertiesFromJson(val: unknown, name: string): Array<[string, string]> | string {
+  const out: Array<[string, string]> = [];
   const add = (k: string, v: unknown): boolean => {
     if (typeof v !== 'string') return false;
-    const had = Object.hasOwn(out, k) ? out[k] : undefined;
-    // defineProperty: a key "__proto__" is a key like any other here
-    const value = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
-    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    out.push([k, v]);
     return true;
   };
   const wrong = `"${name}" must be a list of [key, value] pairs of strings`;
