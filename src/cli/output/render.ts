@@ -84,7 +84,7 @@ function payload(out: OutBuffer, p: Buffer, op: Op, hex: 0 | 1 | 2): void {
 function binaryFloat(out: OutBuffer, msg: InboundMessage, op: Op, size: 8 | 4, env: RenderEnv): void {
   const p = msg.payload;
   if (p.length !== size) {
-    env.warn(`-F %${size === 8 ? 'd' : 'f'} needs a ${size}-byte ${size === 8 ? 'double' : 'float'} payload, topic ${msg.topic} has ${p.length} bytes.`);
+    env.warn(`-F %${size === 8 ? 'd' : 'f'} needs ${size === 8 ? 'an' : 'a'} ${size}-byte ${size === 8 ? 'double' : 'float'} payload, topic ${msg.topic} has ${p.length} bytes.`);
     return;
   }
   const v = size === 8 ? p.readDoubleLE(0) : p.readFloatLE(0);
