@@ -53,7 +53,7 @@ export const TSPUB: Tool<PubStore> = {
   helpAfter: `Examples:
   tspub -t sensors/temperature -m 32 -q 1
   tspub -t sensors/temperature -m 21.5 -r           retained: a new subscriber gets it at once
-  tspub -t devices/d1/config -r -n                  an empty retained message clears the retained one
+  tspub -t devices/d1/config -r -n                  an empty retained message clears that topic
   tspub -t cfg/app -f app.json -V 5 -D publish content-type application/json
   tail -f app.log | tspub -t logs/app -l -q 1       one message per line, over one connection
   tspub -L mqtt://broker.example:1883/alerts -m 'disk full'
