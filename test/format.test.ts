@@ -34,13 +34,16 @@ function render(fmt: string | undefined, msg: InboundMessage, o: { verbose?: boo
 }
 const text = (fmt: string, msg: InboundMessage = v5msg, o = {}): string => render(fmt, msg, o).out.toString('latin1');
 
-test('MQTT fields with flags, width and precision (mosquitto 2.0.11 rules)', () => {
+test('MQTT fields with flags, width and precision (mosquitto develop rules)', () => {
   const cases: Array<[string, string]> = [
     ['%t', 'w/topic\n'], ['%10t|', '   w/topic|\n'], ['%-10t|', 'w/topic   |\n'], ['%010t|', '   w/topic|\n'],
     ['%.3t|', 'w/t|\n'], ['%10.3t|', '       w/t|\n'], ['%-10.3t|', 'w/t       |\n'],
     ['%p', 'hello\n'], ['%8p|', '   hello|\n'], ['%3p|', 'hel|\n'], ['%-8p|', 'hello   |\n'], ['%08p|', '000hello|\n'],
-    ['%x', '68656c6c6f\n'], ['%X', '68656C6C6F\n'], ['%8x|', '    6865|\n'], ['%-8x|', '6865    |\n'], ['%08x|', '00006865|\n'],
-    ['%3x|', ' 68|\n'], ['%l', '5\n'], ['%5l|', '    5|\n'], ['%-5l|', '5    |\n'], ['%05l|', '00005|\n'], ['%-05l|', '5    |\n'],
+    // a width cuts the payload to `width` bytes and pads the whole hex; left-aligned, printf("%*s", padlen)
+    // prints |padlen| spaces even when padlen is negative (as "%-p" does in 2.0.11 too)
+    ['%x', '68656c6c6f\n'], ['%X', '68656C6C6F\n'], ['%14x|', '    68656c6c6f|\n'], ['%-14x|', '68656c6c6f    |\n'],
+    ['%014X|', '000068656C6C6F|\n'], ['%8x|', '68656c6c6f|\n'], ['%-8x|', '68656c6c6f  |\n'], ['%3x|', '68656c|\n'],
+    ['%-p|', 'hello     |\n'], ['%-x|', '68656c6c6f     |\n'], ['%l', '5\n'], ['%5l|', '    5|\n'], ['%-5l|', '5    |\n'], ['%05l|', '00005|\n'], ['%-05l|', '5    |\n'],
     ['%m', '7\n'], ['%q %r', '1 1\n'], ['%3q|%3r|', '1|1|\n'], ['%%|%5%', '%|%\n'],
     ['%C|%10C|%-12C|%.3C|', 'text/plain|text/plain|text/plain  |tex|\n'],
     ['%R|%6R|%.2R', 'rt/x|  rt/x|rt\n'], ['%D', 'cd1\n'], ['%E|%6E|%-6E|%06E', '3000|  3000|3000  |003000\n'],
@@ -50,8 +53,8 @@ test('MQTT fields with flags, width and precision (mosquitto 2.0.11 rules)', () 
   for (const [fmt, want] of cases) assert.equal(text(fmt), want, fmt);
 });
 
-test('missing v5 properties: pad chars for %A %E %F %S, spaces for %C, nothing for %R %D %P', () => {
-  assert.equal(text('[%5A][%05E][%3F][%02S][%4C][%4R][%D][%P]', v3msg), '[     ][00000][   ][00][    ][][][]\n');
+test('missing v5 properties: pad chars for %A %C %E %F %S (develop; 2.0.11 pads %C with spaces), nothing for %R %D %P', () => {
+  assert.equal(text('[%5A][%05E][%3F][%02S][%4C][%04C][%4R][%D][%P]', v3msg), '[     ][00000][   ][00][    ][0000][][][]\n');
 });
 
 test('escapes, @@ and raw payload bytes (no UTF-8 round trip)', () => {
@@ -61,27 +64,60 @@ test('escapes, @@ and raw payload bytes (no UTF-8 round trip)', () => {
   assert.equal(render('%p', v3msg, { eol: false }).out.length, 4);
 });
 
-test('bad -F strings are usage errors with mosquitto\'s messages', () => {
+test('bad -F strings are usage errors with mosquitto develop\'s messages (check_format)', () => {
   const bad: Array<[string, string]> = [
     ['%', 'Incomplete format specifier.'], ['a%', 'Incomplete format specifier.'], ['%5', 'Incomplete format specifier.'],
     ['%.', 'Incomplete format specifier.'], ['%-', 'Incomplete format specifier.'], ['x%12', 'Incomplete format specifier.'],
-    ['@', 'Incomplete format specifier.'], ['%k', "Invalid format specifier 'k'."], ['%0-5l', "Invalid format specifier '-'."],
-    ['%.2:t', "Invalid format specifier ':'."], ['\\', 'Incomplete escape specifier.'], ['\\q', "Invalid escape specifier 'q'."],
+    ['%-0', 'Incomplete format specifier.'], ['%5.', 'Incomplete format specifier.'], ['%.5', 'Incomplete format specifier.'],
+    ['@', 'Incomplete format specifier.'], ['%k', "Invalid format specifier 'k'."], ['%é', "Invalid format specifier 'é'."],
+    // after the flags a '-' is a hex separator, so the width digit is the specifier
+    ['%0-5l', "Invalid format specifier '5'."], ['%--5t', "Invalid format specifier '5'."],
+    // a separator as the last character: develop prints C's terminating NUL as the specifier
+    ['%:', "Invalid format specifier '\0'."], ['% ', "Invalid format specifier '\0'."], ['%.2:', "Invalid format specifier '\0'."],
+    ['\\', 'Incomplete escape specifier.'], ['\\q', "Invalid escape specifier 'q'."],
   ];
   for (const [fmt, msg] of bad) {
     assert.throws(() => compileFormat(fmt), (e: unknown) => e instanceof UsageError && e.message === msg, fmt);
   }
 });
 
-test('dev-branch additions: grouped hex, %d / %f binary floats', () => {
+test('develop\'s -F that 2.0.11 refuses: any specifier takes a hex separator; only %x/%X use it', () => {
+  assert.equal(text('%:t|%.2 t|% p|%-:l|'), 'w/topic|w/|hello|5|\n');
+});
+
+test('grouped hex: %.Nx writes the separator after every N nibbles, pad characters counted', () => {
+  const msg = { ...v3msg, payload: Buffer.from('message') };
+  assert.equal(text('%.2x', msg), '6d 65 73 73 61 67 65\n');
+  assert.equal(text('%.1x', msg), '6 d 6 5 7 3 7 3 6 1 6 7 6 5\n');
+  assert.equal(text('%.2:x|%.4_X|%18x|%.0x', msg), '6d:65:73:73:61:67:65|6D65_7373_6167_65|    6d657373616765|6d657373616765\n');
   const p = { ...v3msg, payload: Buffer.from([0x18, 0x83, 0xab, 0x01, 0x02]) };
-  assert.equal(text('%.2x|%.2:x|%.1-X|%.3x', p), '1883 ab01 02|1883:ab01:02|18-83-AB-01-02|1883ab 0102\n');
-  assert.equal(text('%14.2x|%-14.2x|', p), '  1883 ab01 02|1883 ab01 02  |\n');
-  const d = Buffer.alloc(8); d.writeDoubleLE(3.25);
-  const f = Buffer.alloc(4); f.writeFloatLE(-1.5);
-  assert.equal(text('%d|%.2d|%8.1d', { ...v3msg, payload: d }), '3.250000|3.25|     3.3\n');
-  assert.equal(text('%f|%.1f|%f', { ...v3msg, payload: f }), '-1.500000|-1.5|-1.500000\n');
-  assert.equal(text('[%d][%4f]', { ...v3msg, payload: Buffer.from('abc') }), '[][    ]\n');
+  assert.equal(text('%.2x|%.2:x|%.1-X|%.3x', p), '18 83 ab 01 02|18:83:ab:01:02|1-8-8-3-A-B-0-1-0-2|188 3ab 010 2\n');
+  // the 4 pad characters of %14.2x count as nibbles: a separator after every second of them too
+  assert.equal(text('%14.2x|%-14.2x|%014.2:x|', p), '      18 83 ab 01 02|18 83 ab 01 02    |00:00:18:83:ab:01:02|\n');
+  assert.equal(text('[%.2x][%5.2x]', empty), '[][       ]\n');
+});
+
+test('%d / %f: an 8-byte double / 4-byte float payload as printf %f (exact, ties to even)', () => {
+  const dbl = (v: number): InboundMessage => { const b = Buffer.alloc(8); b.writeDoubleLE(v); return { ...v3msg, payload: b }; };
+  const flt = (v: number): InboundMessage => { const b = Buffer.alloc(4); b.writeFloatLE(v); return { ...v3msg, payload: b }; };
+  assert.equal(text('%d|%.2d|%8.1d|%-8.1d|%08.2d|%.0d', dbl(3.25)), '3.250000|3.25|     3.2|3.2     |00003.25|3\n');
+  assert.equal(text('%d|%010.3d|%.2d', dbl(-2.5)), '-2.500000|-00002.500|-2.50\n');
+  assert.equal(text('%.2d|%d|%.0d|%.20d', dbl(0.125)), '0.12|0.125000|0|0.12500000000000000000\n');
+  assert.equal(text('%.0d|%.1d', dbl(1e21)), '1000000000000000000000|1000000000000000000000.0\n');
+  assert.equal(text('%.3d', dbl(0.1)), '0.100\n');
+  assert.equal(text('%.30d', dbl(0.1)), '0.100000000000000005551115123126\n');
+  assert.equal(text('%d|%5d|%05d|%-5d|', dbl(-0)), '-0.000000|-0.000000|-0.000000|-0.000000|\n');
+  assert.equal(text('%d|%5d|%05d|%-5d|', dbl(Infinity)), 'inf|  inf|  inf|inf  |\n');
+  assert.equal(text('%d|%5d', dbl(-Infinity)), '-inf| -inf\n');
+  const nan = { ...v3msg, payload: Buffer.from([0, 0, 0, 0, 0, 0, 0xf8, 0xff]) };
+  assert.equal(text('%d|%6d', nan), '-nan|  -nan\n');
+  assert.equal(text('%d', dbl(NaN)), 'nan\n');
+  assert.equal(text('%f|%.1f|%.10f', flt(-1.5)), '-1.500000|-1.5|-1.5000000000\n');
+  assert.equal(text('%.10f', flt(0.1)), '0.1000000015\n');
+  // a payload of another size: nothing on stdout, a line on stderr, the next message goes on
+  const r = render('[%d][%4f]', { ...v3msg, payload: Buffer.from('abc') });
+  assert.equal(r.out.toString(), '[][]\n');
+  assert.deepEqual(r.warnings, ['-F %d needs an 8-byte double payload, topic a/b has 3 bytes.', '-F %f needs a 4-byte float payload, topic a/b has 3 bytes.']);
 });
 
 test('time: @codes, @N, %U, %I use the message time (local time zone)', () => {
@@ -93,20 +129,23 @@ test('time: @codes, @N, %U, %I use the message time (local time zone)', () => {
   assert.equal(strftimeOne('Q', new Date(NOW)), '%Q');
 });
 
-test('%j: field order, tst, mid only for QoS > 0, properties in arrival order, cJSON string escapes', () => {
-  const tz = execFileSync('date', ['-d', `@${Math.floor(NOW / 1000)}`, '+%Y-%m-%dT%H:%M:%S.678900Z%z']).toString().trim();
-  assert.equal(text('%j'), `{"tst":"${tz}","topic":"w/topic","qos":1,"retain":1,"payloadlen":5,"mid":7,"properties":{"user-properties":{"k":"v","k":"w","z":"y"},"content-type":"text/plain","correlation-data":"cd1","response-topic":"rt/x","payload-format-indicator":1,"message-expiry-interval":3000,"subscription-identifier":4},"payload":"hello"}\n`);
+test('%j (develop): field order, tst without Z, retain true/false, mid only for QoS > 0, properties in arrival order', () => {
+  const tz = execFileSync('date', ['-d', `@${Math.floor(NOW / 1000)}`, '+%Y-%m-%dT%H:%M:%S.678900%z']).toString().trim();
+  assert.equal(text('%j'), `{"tst":"${tz}","topic":"w/topic","qos":1,"retain":true,"payloadlen":5,"mid":7,"properties":{"user-properties":[{"k":"v"},{"k":"w"},{"z":"y"}],"content-type":"text/plain","correlation-data":"cd1","response-topic":"rt/x","payload-format-indicator":1,"message-expiry-interval":3000,"subscription-identifier":4},"payload":"hello"}\n`);
+  // every PUBLISH property develop prints: the topic alias, several subscription identifiers
+  const alias = { ...v3msg, properties: { topicAlias: 3, subscriptionIdentifier: [1, 2], payloadFormatIndicator: false } };
+  assert.match(text('%j', alias), /"retain":false,"payloadlen":4,"properties":\{"topic-alias":3,"subscription-identifier":1,"subscription-identifier":2,"payload-format-indicator":0\},"payload":"h"\}\n$/);
   const esc = { ...v3msg, payload: Buffer.from('a"b\\c\td\x01\u00e9\x7f\n\b\f\r') };
   assert.equal(render('%j', esc).out.toString('utf8').replace(/"tst":"[^"]*",/, ''),
-    '{"topic":"a/b","qos":0,"retain":0,"payloadlen":15,"payload":"a\\"b\\\\c\\td\\u0001\u00e9\x7f\\n\\b\\f\\r"}\n');
+    '{"topic":"a/b","qos":0,"retain":false,"payloadlen":15,"payload":"a\\"b\\\\c\\td\\u0001\u00e9\x7f\\n\\b\\f\\r"}\n');
   // C string: cut at the first NUL; an empty payload is null
   assert.match(text('%j', v3msg), /"payloadlen":4,"payload":"h"}\n$/);
   assert.match(text('%j', empty), /"payloadlen":0,"payload":null}\n$/);
 });
 
-test('%j --pretty: cJSON_Print layout (tabs)', () => {
-  const got = render('%j', { ...v5msg, properties: { userProperties: { k: 'v' }, contentType: 'c' } }, { pretty: true }).out.toString().replace(/"tst":\t"[^"]*"/, '"tst":\tT');
-  assert.equal(got, '{\n\t"tst":\tT,\n\t"topic":\t"w/topic",\n\t"qos":\t1,\n\t"retain":\t1,\n\t"payloadlen":\t5,\n\t"mid":\t7,\n\t"properties":\t{\n\t\t"user-properties":\t{\n\t\t\t"k":\t"v"\n\t\t},\n\t\t"content-type":\t"c"\n\t},\n\t"payload":\t"hello"\n}\n');
+test('%j --pretty: cJSON_Print layout (tabs), the user-properties array', () => {
+  const got = render('%j', { ...v5msg, properties: { userProperties: { k: ['v', 'w'] }, contentType: 'c' } }, { pretty: true }).out.toString().replace(/"tst":\t"[^"]*"/, '"tst":\tT');
+  assert.equal(got, '{\n\t"tst":\tT,\n\t"topic":\t"w/topic",\n\t"qos":\t1,\n\t"retain":\ttrue,\n\t"payloadlen":\t5,\n\t"mid":\t7,\n\t"properties":\t{\n\t\t"user-properties":\t[{\n\t\t\t\t"k":\t"v"\n\t\t\t}, {\n\t\t\t\t"k":\t"w"\n\t\t\t}],\n\t\t"content-type":\t"c"\n\t},\n\t"payload":\t"hello"\n}\n');
 });
 
 test('%J: payload re-printed as cJSON prints it; invalid JSON warns and prints nothing for %J', () => {
@@ -139,10 +178,18 @@ test('plain, -v and -N follow print_message(): empty payloads', () => {
   assert.equal(render('%t', v5msg, { verbose: true, eol: false }).out.toString(), 'w/topic');
 });
 
-test('-v on a terminal: coloured topic, pretty JSON payload; other payloads unchanged', () => {
+test('-v: a terminal only colours the topic; --pretty (terminal or not) indents a JSON payload, tokens kept', () => {
   const j = { ...v3msg, payload: Buffer.from('{"a":1}') };
-  assert.equal(render(undefined, j, { verbose: true, color: true }).out.toString(), '\u001b[35ma/b\u001b[39m {\n  "a": 1\n}\n');
-  assert.equal(render(undefined, j, { verbose: true, color: false }).out.toString(), 'a/b {\n  "a": 1\n}\n');
+  assert.equal(render(undefined, j, { verbose: true, color: true }).out.toString(), '\u001b[35ma/b\u001b[39m {"a":1}\n');
+  assert.equal(render(undefined, j, { verbose: true, color: false }).out.toString(), 'a/b {"a":1}\n');
+  assert.equal(render(undefined, j, { verbose: true, pretty: true }).out.toString(), 'a/b {\n  "a": 1\n}\n');
+  assert.equal(render(undefined, j, { verbose: true, pretty: true, color: true }).out.toString(), '\u001b[35ma/b\u001b[39m {\n  "a": 1\n}\n');
+  const raw = ' {"n": 12345678901234567890, "n": 1.50, "s":"a\\"}", "e": {}, "l": [ ], "x": [1,[2]]}';
+  assert.equal(render(undefined, { ...v3msg, payload: Buffer.from(raw.trim()) }, { verbose: true, pretty: true }).out.toString(),
+    'a/b {\n  "n": 12345678901234567890,\n  "n": 1.50,\n  "s": "a\\"}",\n  "e": {},\n  "l": [],\n  "x": [\n    1,\n    [\n      2\n    ]\n  ]\n}\n');
+  for (const p of ['{"a":', 'plain', '[1,]', '"s"', '12']) {
+    assert.equal(render(undefined, { ...v3msg, payload: Buffer.from(p) }, { verbose: true, pretty: true }).out.toString(), `a/b ${p}\n`, p);
+  }
   assert.equal(render(undefined, v5msg, { verbose: true, color: false }).out.toString(), 'w/topic hello\n');
 });
 

@@ -114,14 +114,14 @@ test('-V 5 -c -i -x: the session survives a reconnect within the expiry', async 
   assert.deepEqual([r.code, r.out], [0, 'queued\n']);
 });
 
-test('on a terminal -v colours the topic and indents a JSON payload; a pipe gets mosquitto\'s bytes', async () => {
+test('on a terminal -v colours the topic only (NO_COLOR: not even that); a pipe gets mosquitto\'s bytes', async () => {
   const t = fresh();
   await retained(t, '{"a":1}');
   const cmd = `"${process.execPath}" "${join(process.cwd(), 'bin', 'tssub.cjs')}" -h 127.0.0.1 -p ${m.port} -t '${t}' -v --snapshot`;
   const tty = await runBinLike('script', ['-qec', cmd, '/dev/null'], { TERM: 'xterm' });
-  assert.equal(tty.replace(/\r\n/g, '\n'), `\u001b[35m${t}\u001b[39m {\n  "a": 1\n}\n`);
+  assert.equal(tty.replace(/\r\n/g, '\n'), `\u001b[35m${t}\u001b[39m {"a":1}\n`);
   const noColor = await runBinLike('script', ['-qec', cmd, '/dev/null'], { TERM: 'xterm', NO_COLOR: '1' });
-  assert.equal(noColor.replace(/\r\n/g, '\n'), `${t} {\n  "a": 1\n}\n`);
+  assert.equal(noColor.replace(/\r\n/g, '\n'), `${t} {"a":1}\n`);
   const pipe = await runBin('tssub', ['-h', '127.0.0.1', '-p', String(m.port), '-t', t, '-v', '--snapshot'], { env: { FORCE_COLOR: '1' } });
   assert.equal(pipe.out, `${t} {"a":1}\n`);
 });

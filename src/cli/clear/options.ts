@@ -5,6 +5,7 @@ import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, filterOption, propertyOption, to
 import { UsageError } from '../runtime/errors.ts';
 import { intIn, MAX_SECONDS, optionTable, seconds, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
+import { exitStatusHelp } from '../runtime/exit-codes.ts';
 
 export const DEFAULT_QUIET_MS = 300;
 export const DEFAULT_CONFIRM_ABOVE = 10;
@@ -58,7 +59,7 @@ export const CLEAR_SYNOPSIS = [
   TLS_SYNOPSIS,
 ];
 
-/** --help: what it does, examples */
+/** --help: what it does; CLEAR_AFTER: examples and the exit status */
 const CLEAR_HELP = `What it does:
   1. subscribes to the filters (QoS 0) and collects the retained messages the broker sends; the
      snapshot ends when a live message has arrived on every filter, or after --quiet-time without
@@ -71,13 +72,17 @@ const CLEAR_HELP = `What it does:
   4. publishes an empty retained message to each topic (QoS 1 unless -q), pipelined;
   5. MQTT 3.1/3.1.1 or -q 0: reads the topics back, since the broker cannot report a refused clear.
   A summary goes to stderr; --json prints the full report on stdout.
-  Exit 0 when everything found was cleared (or nothing was found); 1 when a clear failed (each
-  topic is named with the reason code), or without --yes/confirmation.
+`;
 
-Examples:
-  tsclear -t 'devices/#' --dry-run
-  tsclear -t 'devices/#' -T 'devices/+/config' --yes
+const CLEAR_AFTER = `Examples:
+  tsclear -t 'devices/#' --dry-run                    list what would be cleared
+  tsclear -t 'devices/#' -T 'devices/+/config' --yes  clear all but the config topics
   tsclear -t 'test/#' --match '^test/tmp-' --json --yes
+
+${exitStatusHelp({
+    success: 'everything found was cleared, or nothing was found, or --dry-run listed it',
+    failure: 'also a clear the broker refused (each topic is named with the reason code), or no confirmation (--yes)',
+  })}
 `;
 
 export const TSCLEAR: Tool<ClearStore> = {
@@ -86,6 +91,7 @@ export const TSCLEAR: Tool<ClearStore> = {
   synopsis: CLEAR_SYNOPSIS,
   table: CLEAR_TABLE,
   helpBefore: `${CLEAR_HELP}\n`,
+  helpAfter: CLEAR_AFTER,
   // a v5 broker reports a refused clear in its PUBACK; connect.ts falls back to 3.1.1 when the broker does not speak 5
   defaultVersion: 5,
   // stdout carries the dry-run list / JSON, so packet lines go to stderr

@@ -1,5 +1,7 @@
 // tsclear's progress line: an ora spinner on stderr when stderr is a terminal, nothing on pipes.
-// ora (~44 ms to load) is imported only once a snapshot or a clear turns out to be large.
+// ora (~44 ms to load) is imported only once a snapshot or a clear turns out to be large. Its
+// colour follows the tool's policy (runtime/terminal.ts), not chalk's: chalk ignores NO_COLOR.
+import { useColor } from '../runtime/terminal.ts';
 
 /**
  * stderr is a terminal with a known width. ora 9.4 divides by stream.columns: on a pty of width 0
@@ -12,6 +14,12 @@ export function progressWanted(stream: { isTTY?: boolean; columns?: number } = p
 export interface ProgressIo {
   /** stderr is a terminal */
   enabled: boolean;
+  /** a coloured spinner; by default the policy run.ts applies to stderr (NO_COLOR, FORCE_COLOR, --no-color) */
+  color?: boolean;
+}
+
+function stderrColor(): boolean {
+  return useColor({ isTTY: process.stderr.isTTY, env: process.env, noColorFlag: process.argv.includes('--no-color') });
 }
 
 interface Spinner {
@@ -48,7 +56,8 @@ export class ProgressLine {
     if (!this.io.enabled || size < LARGE || this.loading || this.stopped) return;
     this.loading = import('ora').then(({ default: ora }) => {
       if (this.stopped) return;
-      this.spinner = ora({ text: this.text, stream: process.stderr, discardStdin: false }).start();
+      const color = this.io.color ?? stderrColor();
+      this.spinner = ora({ text: this.text, stream: process.stderr, discardStdin: false, color: color ? 'cyan' : false }).start();
     }, () => undefined);
   }
 

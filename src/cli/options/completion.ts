@@ -58,6 +58,14 @@ complete -o default -F ${fn} ${tool}
 `;
 }
 
+/** the description zsh shows: the help's first clause, cut at a word boundary with an ellipsis past `max` */
+export function zshDescription(help: string, max = 70): string {
+  const first = help.split(';')[0]!.trim();
+  if (first.length <= max) return first;
+  const cut = first.lastIndexOf(' ', max - 1);
+  return `${first.slice(0, cut > 0 ? cut : max - 1).replace(/[\s,:(]+$/, '')}…`;
+}
+
 function zshEscape(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/'/g, "'\\''").replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/:/g, '\\:');
 }
@@ -65,7 +73,7 @@ function zshEscape(s: string): string {
 function zsh(tool: string, specs: readonly OptionSpec[]): string {
   const lines: string[] = [];
   for (const s of specs) {
-    const help = zshEscape(s.help.split(';')[0]!.slice(0, 70));
+    const help = zshEscape(zshDescription(s.help));
     const v = valueKind(s);
     const value = s.kind === 'flag' ? ''
       : `:${zshEscape(s.arg ?? 'value')}:${v.kind === 'file' ? '_files' : v.kind === 'dir' ? '_files -/' : v.kind === 'host' ? '_hosts' : v.kind === 'words' ? `(${v.words.join(' ')})` : ' '}`;

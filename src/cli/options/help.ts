@@ -67,7 +67,8 @@ export interface HelpPage {
   version: string;
   synopsis: string[];
   specs: readonly OptionSpec[];
-  /** the tool's own sections (what it does, formats, examples) before "Files and environment:", and after it */
+  /** the tool's own sections: before "Files and environment:" (what it does, formats), and at the end
+   *  (examples, then its exit status from runtime/exit-codes.ts: exitStatusHelp()) */
   before?: string;
   after?: string;
 }
@@ -110,10 +111,11 @@ export function helpText(p: HelpPage): string {
     p.synopsis.map((l, i) => (i === 0 ? `Usage: ${p.tool} ${l}` : `${pad}${l}`)).join('\n'),
     '',
     optionHelp(p.specs),
-    `${p.before ?? ''}${filesAndEnvironment(p.tool, p.mosquittoTool)}${p.after ?? ''}`,
+    `${p.before ?? ''}${filesAndEnvironment(p.tool, p.mosquittoTool)}`,
     CACHE_HELP,
     '',
-    EXIT_CODE_HELP,
+    // a tool's `after` (examples, then its own exitStatusHelp()) ends the page; else tspub's exit status
+    /^Exit status:$/m.test(p.after ?? '') ? p.after!.replace(/\n$/, '') : `${p.after ?? ''}${EXIT_CODE_HELP}`,
     '',
   ].join('\n');
 }

@@ -12,7 +12,7 @@ export const waitTimeout = (raw: string, name: string): number => {
 };
 
 export const OUTPUT_OPTIONS = [
-  { key: 'verbose', names: ['-v', '--verbose'], kind: 'flag', group: 'output', help: 'print "topic payload" (on a terminal: coloured topic, indented JSON payload)' },
+  { key: 'verbose', names: ['-v', '--verbose'], kind: 'flag', group: 'output', help: 'print "topic payload" (with --pretty a JSON payload indented; on a terminal the topic coloured)' },
   { key: 'format', names: ['-F'], kind: 'value', arg: 'format', group: 'output', help: 'output format, e.g. \'%t %p\' (mosquitto_sub -F: %-codes, @strftime, \\escapes); overrides -v' },
   { key: 'noEol', names: ['-N'], kind: 'flag', group: 'output', help: 'no newline after each message' },
   { key: 'pretty', names: ['--pretty'], kind: 'flag', group: 'output', help: 'indented JSON for %j, %J and --json' },

@@ -13,6 +13,8 @@ export type CJ =
   | { t: 'obj'; entries: Array<[Uint8Array, CJ]> };
 
 export const cjNull: CJ = { t: 'null' };
+export const cjTrue: CJ = { t: 'true' };
+export const cjFalse: CJ = { t: 'false' };
 export const cjNum = (v: number): CJ => ({ t: 'num', v });
 export const cjStr = (s: string | Uint8Array): CJ => ({ t: 'str', b: typeof s === 'string' ? Buffer.from(s) : s });
 export const key = (s: string): Uint8Array => Buffer.from(s);

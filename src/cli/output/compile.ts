@@ -1,7 +1,8 @@
 // -F: compile a mosquitto_sub format string once into a flat list of ops (no regex, no closure per
-// message at render time). Validation follows mosquitto 2.0.11's check_format() and its messages, so a
-// bad -F is an argument error before connecting; parsing follows formatted_print().
-// Additions from mosquitto's development branch: grouped hex (`%.2x`, `%.2:x`), `%d` / `%f`.
+// message at render time). Validation follows mosquitto develop's check_format() and its messages,
+// so a bad -F is an argument error before connecting; parsing follows develop's formatted_print():
+// an optional '-' (left align) and/or '0' (zero pad), a width, a .precision, then an optional hex
+// separator character (any of HEX_SEPARATORS, for every specifier; only %x/%X use it).
 import { UsageError } from '../runtime/errors.ts';
 
 export const enum K {
@@ -21,7 +22,7 @@ export interface Op {
   width: number;
   /** -1 = none */
   prec: number;
-  /** grouped hex separator byte (dev branch): 0 = none given (space) */
+  /** %x/%X: the byte written after every `prec` nibbles (develop's default: a space) */
   sep: number;
 }
 
@@ -39,8 +40,8 @@ const SPEC: Record<string, K> = {
 
 const ESCAPES: Record<string, number> = { '\\': 0x5c, 0: 0, a: 7, e: 0x1b, n: 10, r: 13, t: 9, v: 11 };
 
-/** separators allowed between a hex precision and x/X (dev branch) */
-const HEX_SEPARATORS = '!"#$&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+/** develop's hexseplist: the characters taken as a hex separator after the precision (space included) */
+const HEX_SEPARATORS = '!"#$&\'()*+,-./:;<=>?@[\\]^_`{|}~ ';
 
 const TIME_KINDS = new Set([K.Iso, K.Json, K.JsonRaw, K.Unix, K.Time, K.Nsec]);
 
@@ -55,13 +56,13 @@ export function compileFormat(fmt: string): CompiledFormat {
   const flushLit = (): void => {
     if (lit) { for (const b of Buffer.from(lit)) litBytes.push(b); lit = ''; }
     if (litBytes.length) {
-      ops.push({ k: K.Lit, lit: Buffer.from(litBytes), left: false, pad: 0x20, width: 0, prec: -1, sep: 0 });
+      ops.push({ k: K.Lit, lit: Buffer.from(litBytes), left: false, pad: 0x20, width: 0, prec: -1, sep: 0x20 });
       litBytes.length = 0;
     }
   };
   const push = (op: Omit<Op, 'left' | 'pad' | 'width' | 'prec' | 'sep'> & Partial<Op>): void => {
     flushLit();
-    ops.push({ left: false, pad: 0x20, width: 0, prec: -1, sep: 0, ...op });
+    ops.push({ left: false, pad: 0x20, width: 0, prec: -1, sep: 0x20, ...op });
   };
   const n = fmt.length;
   for (let i = 0; i < n; i++) {
@@ -71,10 +72,12 @@ export function compileFormat(fmt: string): CompiledFormat {
       let left = false;
       let pad = 0x20;
       i++;
+      // check_format() takes one flag character; formatted_print() reads '-' then '0' (as pad, where
+      // check_format() sees the first width digit): "%-05l" pads with '0' where a pad is printed
       if (fmt[i] === '-') {
         left = true;
         if (++i >= n) throw incomplete();
-        if (fmt[i] === '0') { pad = 0x30; if (++i >= n) throw incomplete(); }
+        if (fmt[i] === '0') pad = 0x30;
       } else if (fmt[i] === '0') {
         pad = 0x30;
         if (++i >= n) throw incomplete();
@@ -93,13 +96,10 @@ export function compileFormat(fmt: string): CompiledFormat {
           if (++i >= n) throw incomplete();
         }
       }
-      let sep = 0;
-      const c = fmt[i]!;
-      if (prec > 0 && HEX_SEPARATORS.includes(c) && (fmt[i + 1] === 'x' || fmt[i + 1] === 'X')) {
-        sep = c.charCodeAt(0);
-        i++;
-      }
-      const conv = fmt[i]!;
+      let sep = 0x20;
+      if (HEX_SEPARATORS.includes(fmt[i]!)) sep = fmt.charCodeAt(i++);
+      // a separator as the last character leaves C's terminating NUL as the specifier
+      const conv = i < n ? fmt[i]! : '\0';
       const k = SPEC[conv];
       if (k === undefined) throw new UsageError(`Invalid format specifier '${conv}'.`);
       if (k === K.Percent) { lit += '%'; continue; }

@@ -1,11 +1,13 @@
 // Message output for tssub (and any binary printing messages): picks -F, --json, -v or plain payload
-// once, then prints each message as bytes into an OutBuffer. The pipe output is exactly mosquitto_sub
-// 2.0.11's (print_message()); a terminal only adds decoration (coloured topic, pretty JSON payload).
+// once, then prints each message as bytes into an OutBuffer. The output is exactly mosquitto_sub's
+// (print_message()); a terminal only adds decoration (a coloured topic), never other content:
+// -v spreads a JSON payload over lines with --pretty only, on a pipe as on a terminal.
 import type { InboundMessage } from '../../session/types.ts';
 import { compileFormat, type CompiledFormat } from './compile.ts';
 import { OutBuffer } from './out-buffer.ts';
 import { renderFormat, type RenderEnv } from './render.ts';
 import { writeOursJson } from './ours-json.ts';
+import { indentJson } from './json-indent.ts';
 
 export { OutBuffer } from './out-buffer.ts';
 export { compileFormat } from './compile.ts';
@@ -21,7 +23,7 @@ export interface OutputOptions {
   pretty: boolean;
   /** --json (ours) */
   json: boolean;
-  /** stdout is a terminal: -v may colour the topic and pretty-print a JSON payload */
+  /** stdout is a terminal: -v colours the topic when the colour policy allows */
   decorate?: { color: boolean };
   /** error lines for stderr (%J on a payload that is not JSON) */
   warn(line: string): void;
@@ -61,7 +63,7 @@ export function createPrinter(o: OutputOptions): Printer {
     };
   }
   if (o.verbose) {
-    if (o.decorate) return decoratedVerbose(o.decorate.color, eol);
+    if (o.decorate?.color || o.pretty) return decoratedVerbose(o.decorate?.color === true, o.pretty, eol);
     return {
       usesTime: false,
       print(out, msg) {
@@ -88,8 +90,8 @@ export function createPrinter(o: OutputOptions): Printer {
   };
 }
 
-/** -v on a terminal: coloured topic; a JSON object/array payload pretty-printed below it. */
-function decoratedVerbose(color: boolean, eol: boolean): Printer {
+/** -v with a coloured topic (a terminal) and/or a JSON object/array payload indented (--pretty). */
+function decoratedVerbose(color: boolean, pretty: boolean, eol: boolean): Printer {
   return {
     usesTime: false,
     print(out, msg) {
@@ -100,12 +102,7 @@ function decoratedVerbose(color: boolean, eol: boolean): Printer {
       if (color) out.ascii(RESET);
       out.byte(0x20);
       if (!p.length) { out.ascii('(null)\n'); return; }
-      const first = p[0];
-      let pretty: string | undefined;
-      if (first === 0x7b || first === 0x5b) {
-        try { pretty = JSON.stringify(JSON.parse(p.toString('utf8')), null, 2); } catch { pretty = undefined; }
-      }
-      if (pretty !== undefined && pretty.includes('\n')) out.str(pretty); else out.bytes(p);
+      out.bytes((pretty && indentJson(p)) || p);
       if (eol) out.byte(10);
     },
   };

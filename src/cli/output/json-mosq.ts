@@ -1,8 +1,11 @@
-// %j / %J: the JSON object mosquitto_sub 2.0.11 prints (cJSON build): tst, topic, qos, retain,
-// payloadlen, mid (QoS > 0), properties (v5, in the order they came, user properties as one object
-// with duplicates kept), payload (a string for %j, the payload's own JSON for %J).
+// %j / %J: the JSON object mosquitto develop's mosquitto_sub prints (cJSON): tst (local time with
+// microseconds and the offset, "2026-01-02T03:04:05.678900+0000"), topic, qos, retain (true/false),
+// payloadlen, mid (QoS > 0), properties (v5, in the order they came; "user-properties" an array of
+// one-pair objects, in order, duplicates kept, at the place of the first), payload (a string for %j,
+// the payload's own JSON for %J). mosquitto 2.0.11 differs: "...Z+0000", retain 0/1, and the user
+// properties as one object.
 import type { InboundMessage } from '../../session/types.ts';
-import { cjNull, cjNum, cjStr, key, parseCJ, printCJ, type CJ } from './cjson.ts';
+import { cjFalse, cjNull, cjNum, cjStr, cjTrue, key, parseCJ, printCJ, type CJ } from './cjson.ts';
 import type { OutBuffer } from './out-buffer.ts';
 import { tzOffset } from './strftime.ts';
 
@@ -22,10 +25,10 @@ const PROP_NAMES: Record<string, Uint8Array> = {
 
 const p2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
-/** "%Y-%m-%dT%H:%M:%S.<usec>Z%z" on local time, as json_print() builds it */
+/** "%Y-%m-%dT%H:%M:%S.<usec>%z" on local time, as develop's format_time_8601() builds it */
 function mosqTst(d: Date, nsec: number): string {
   const us = String(Math.floor(nsec / 1000)).padStart(6, '0');
-  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${us}Z${tzOffset(d)}`;
+  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${us}${tzOffset(d)}`;
 }
 
 function propertiesCJ(props: Record<string, unknown>): CJ | undefined {
@@ -34,11 +37,12 @@ function propertiesCJ(props: Record<string, unknown>): CJ | undefined {
     const v = props[name];
     if (v === undefined) continue;
     if (name === 'userProperties') {
-      const user: Array<[Uint8Array, CJ]> = [];
+      // the decoder groups a name's values (in order) under its first appearance
+      const user: CJ[] = [];
       for (const [k, val] of Object.entries(v as Record<string, string | string[]>)) {
-        for (const one of Array.isArray(val) ? val : [val]) user.push([key(k), cjStr(String(one))]);
+        for (const one of Array.isArray(val) ? val : [val]) user.push({ t: 'obj', entries: [[key(k), cjStr(String(one))]] });
       }
-      if (user.length) entries.push([K_USER, { t: 'obj', entries: user }]);
+      if (user.length) entries.push([K_USER, { t: 'arr', items: user }]);
       continue;
     }
     const k = PROP_NAMES[name];
@@ -67,7 +71,7 @@ export function writeMosqJson(out: OutBuffer, msg: InboundMessage, d: Date, nsec
     [K_TST, cjStr(mosqTst(d, nsec))],
     [K_TOPIC, cjStr(msg.topic)],
     [K_QOS, cjNum(msg.qos)],
-    [K_RETAIN, cjNum(msg.retain ? 1 : 0)],
+    [K_RETAIN, msg.retain ? cjTrue : cjFalse],
     [K_LEN, cjNum(len)],
   ];
   if (msg.qos > 0) entries.push([K_MID, cjNum(msg.messageId ?? 0)]);

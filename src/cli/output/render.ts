@@ -1,10 +1,11 @@
 // Runs a compiled -F format against one message, writing bytes into an OutBuffer. Field rules follow
-// mosquitto 2.0.11's formatted_print_percent(): which specifiers honour flags, width and precision,
-// and what a missing v5 property prints (pad characters for %A %E %F %S, spaces for %C, nothing else).
+// mosquitto develop's formatted_print_percent(): which specifiers honour flags, width and precision,
+// and what a missing v5 property prints (pad characters for %A %C %E %F %S, nothing for %R %D %P).
 import type { InboundMessage } from '../../session/types.ts';
 import { K, type CompiledFormat, type Op } from './compile.ts';
 import { writeMosqJson } from './json-mosq.ts';
 import type { OutBuffer } from './out-buffer.ts';
+import { printfFixed } from './printf-float.ts';
 import { strftimeOne } from './strftime.ts';
 
 const HEX_L = Buffer.from('0123456789abcdef');
@@ -12,7 +13,7 @@ const HEX_U = Buffer.from('0123456789ABCDEF');
 
 export interface RenderEnv {
   pretty: boolean;
-  /** %J with a payload that is not JSON: mosquitto prints an error line on stderr and goes on */
+  /** %J with a payload that is not JSON, %d/%f with one of the wrong size: an error line on stderr, and go on */
   warn(line: string): void;
 }
 
@@ -41,50 +42,53 @@ function str(out: OutBuffer, s: string, op: Op): void {
   if (op.left) out.fill(0x20, padn);
 }
 
-/** write_payload(): with a width, the payload is cut to the width (hex: to width/2 bytes), then padded */
+/**
+ * develop's write_payload(): a width cuts the payload to `width` bytes (also for hex: the hex of
+ * "message" fits %18x whole), the rest is padding; with a precision, %x/%X writes the separator
+ * after every `prec` nibbles, counting the leading pad characters too. Left-aligned, the padding
+ * is printf("%*s", padlen, ""): a negative padlen still prints |padlen| spaces ("%-p" does).
+ */
 function payload(out: OutBuffer, p: Buffer, op: Op, hex: 0 | 1 | 2): void {
-  if (hex && op.prec > 0) return groupedHex(out, p, op, hex);
   let len = p.length;
-  let padn: number;
-  if (op.width > 0) {
-    if (len > op.width) len = op.width;
-    if (hex) { len = len >> 1; padn = op.width - len * 2; } else padn = op.width - len;
-  } else padn = op.width - len;
-  if (!op.left) out.fill(op.pad, padn);
-  if (hex === 0) out.bytes(p, 0, len);
-  else {
+  if (op.width > 0 && len > op.width) len = op.width;
+  const padlen = op.width > 0 ? op.width - (hex ? len * 2 : len) : -len;
+  if (hex === 0) {
+    if (!op.left) out.fill(op.pad, padlen);
+    out.bytes(p, 0, len);
+  } else {
     const digits = hex === 1 ? HEX_L : HEX_U;
-    for (let i = 0; i < len; i++) { const c = p[i]!; out.byte(digits[c >> 4]!); out.byte(digits[c & 15]!); }
+    const prec = op.prec;
+    if (prec <= 0) {
+      if (!op.left) out.fill(op.pad, padlen);
+      for (let i = 0; i < len; i++) { const c = p[i]!; out.byte(digits[c >> 4]!); out.byte(digits[c & 15]!); }
+    } else {
+      // xpos counts the nibbles (and pad characters) written; the last nibble gets no separator
+      let xpos = 0;
+      if (!op.left) {
+        for (let i = 0; i < padlen; i++, xpos++) { out.byte(op.pad); if (xpos % prec === prec - 1) out.byte(op.sep); }
+      }
+      for (let i = 0; i < len; i++) {
+        const c = p[i]!;
+        out.byte(digits[c >> 4]!);
+        if (xpos % prec === prec - 1) out.byte(op.sep);
+        xpos++;
+        out.byte(digits[c & 15]!);
+        if (i < len - 1) { if (xpos % prec === prec - 1) out.byte(op.sep); xpos++; }
+      }
+    }
   }
-  if (op.left) out.fill(0x20, padn);
+  if (op.left) out.fill(0x20, Math.abs(padlen));
 }
 
-/** dev branch: %.Nx groups N bytes, separated by a space or the given separator; width pads the whole */
-function groupedHex(out: OutBuffer, p: Buffer, op: Op, hex: 1 | 2): void {
-  const digits = hex === 1 ? HEX_L : HEX_U;
-  const n = p.length;
-  const total = n * 2 + (n > 0 ? Math.ceil(n / op.prec) - 1 : 0);
-  const padn = op.width - total;
-  if (!op.left) out.fill(op.pad, padn);
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && i % op.prec === 0) out.byte(op.sep || 0x20);
-    const c = p[i]!;
-    out.byte(digits[c >> 4]!);
-    out.byte(digits[c & 15]!);
+/** develop's %d / %f: an 8-byte double / 4-byte float payload (this machine's order, little-endian) as printf %f */
+function binaryFloat(out: OutBuffer, msg: InboundMessage, op: Op, size: 8 | 4, env: RenderEnv): void {
+  const p = msg.payload;
+  if (p.length !== size) {
+    env.warn(`-F %${size === 8 ? 'd' : 'f'} needs ${size === 8 ? 'an' : 'a'} ${size}-byte ${size === 8 ? 'double' : 'float'} payload, topic ${msg.topic} has ${p.length} bytes.`);
+    return;
   }
-  if (op.left) out.fill(0x20, padn);
-}
-
-/** dev branch: %d / %f print an 8-byte double / 4-byte float payload (little-endian) like printf %f */
-function binaryFloat(out: OutBuffer, p: Buffer, op: Op, size: 8 | 4): void {
-  if (p.length !== size) { out.fill(0x20, op.width); return; }
   const v = size === 8 ? p.readDoubleLE(0) : p.readFloatLE(0);
-  let s = Number.isFinite(v) ? v.toFixed(op.prec < 0 ? 6 : Math.min(op.prec, 100)) : Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  if (Object.is(v, -0)) s = `-${s}`;
-  const padn = op.width - s.length;
-  if (op.left) { out.ascii(s); out.fill(0x20, padn); } else if (op.pad === 0x30 && Number.isFinite(v)) {
-    if (s[0] === '-') { out.byte(0x2d); out.fill(0x30, padn); out.ascii(s.slice(1)); } else { out.fill(0x30, padn); out.ascii(s); }
-  } else { out.fill(0x20, padn); out.ascii(s); }
+  out.ascii(printfFixed(v, (p[size - 1]! & 0x80) !== 0, op.prec, op.width, op.left, op.pad === 0x30));
 }
 
 function firstNumber(v: unknown): number | undefined {
@@ -138,7 +142,7 @@ export function renderFormat(out: OutBuffer, f: CompiledFormat, msg: InboundMess
         break;
       }
       case K.ContentType:
-        if (props?.contentType !== undefined) str(out, props.contentType, op); else out.fill(0x20, op.width);
+        if (props?.contentType !== undefined) str(out, props.contentType, op); else out.fill(op.pad, op.width);
         break;
       case K.RespTopic:
         if (props?.responseTopic !== undefined) str(out, props.responseTopic, op);
@@ -168,8 +172,8 @@ export function renderFormat(out: OutBuffer, f: CompiledFormat, msg: InboundMess
       case K.JsonRaw:
         if (!writeMosqJson(out, msg, date, nsec, false, env.pretty)) env.warn(`Message payload is not valid JSON on topic ${msg.topic}.`);
         break;
-      case K.Double: binaryFloat(out, msg.payload, op, 8); break;
-      case K.Float: binaryFloat(out, msg.payload, op, 4); break;
+      case K.Double: binaryFloat(out, msg, op, 8, env); break;
+      case K.Float: binaryFloat(out, msg, op, 4, env); break;
       default: break;
     }
   }

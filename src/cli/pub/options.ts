@@ -5,6 +5,7 @@ import { intIn, optionTable, seconds, SECONDS_RANGE, type OptionSpec, type Store
 import { parseLineFormat } from '../messages/line-format.ts';
 import { MESSAGE_OPTIONS } from '../options/message-options.ts';
 import type { Tool } from '../runtime/setup.ts';
+import { exitStatusHelp, PUB_EXIT } from '../runtime/exit-codes.ts';
 
 const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
 
@@ -46,6 +47,16 @@ export const TSPUB: Tool<PubStore> = {
   summary: 'publishes a message (or one per stdin line) to an MQTT broker and exits.',
   synopsis: PUB_SYNOPSIS,
   table: PUB_TABLE,
+  helpAfter: `Examples:
+  tspub -t sensors/temperature -m 32 -q 1
+  tspub -t sensors/temperature -m 21.5 -r           retained: a new subscriber gets it at once
+  tspub -t devices/d1/config -r -n                  an empty retained message clears that topic
+  tspub -t cfg/app -f app.json -V 5 -D publish content-type application/json
+  tail -f app.log | tspub -t logs/app -l -q 1       one message per line, over one connection
+  tspub -L mqtt://broker.example:1883/alerts -m 'disk full'
+
+${exitStatusHelp(PUB_EXIT)}
+`,
   debugTo: 'stdout',
   // stdout holds only -d lines: `tspub -d ... | head -1` must still publish everything
   stdoutIsDecoration: true,

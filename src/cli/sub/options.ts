@@ -4,6 +4,7 @@ import { UsageError } from '../runtime/errors.ts';
 import { intIn, MAX_SECONDS, optionTable, withoutOptions, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
 import { OUTPUT_OPTIONS, waitTimeout } from '../options/output-options.ts';
+import { exitStatusHelp } from '../runtime/exit-codes.ts';
 
 const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
 
@@ -68,16 +69,30 @@ export const TSSUB: Tool<SubStore> = {
   summary: 'subscribes to topics on an MQTT broker and prints the messages it receives.',
   synopsis: SUB_SYNOPSIS,
   table: SUB_TABLE,
-  helpBefore: `-F format (as mosquitto_sub): %t topic, %p payload, %x/%X hex (%.2x, %.2:x grouped), %l length,
+  helpBefore: `-F format (as mosquitto_sub, develop's rules): %t topic, %p payload, %x/%X hex, %l length,
   %q qos, %r retain, %m message id, %j/%J JSON, %I ISO time, %U unix time, %d/%f binary double/float,
   MQTT 5: %A alias, %C content type, %D correlation data, %E expiry, %F format indicator,
   %P user properties, %R response topic, %S subscription id; flags 0 and -, width, .precision;
+  %.2x puts a space after every 2 hex digits (6d 65 73), %.2:x a ':' (or another punctuation mark);
   @Y @m @d @H @M @S @z ... strftime, @N nanoseconds, @@; escapes \\n \\t \\0 \\e \\\\ \\a \\r \\v.
+  -v --pretty indents a JSON payload (on a terminal or not: a terminal only colours the topic).
 Reconnecting: after a lost connection tssub reconnects with backoff and subscribes again
   (--no-reconnect: exit 1 instead; --retry-connect: also retry when the broker is down at start).
 `,
-  helpAfter: `tssub exits 0 after -C, -E, --retained-only, --snapshot, Ctrl+C, SIGTERM or a closed pipe,
-  and 27 when -W runs out ("Timed out" on stderr).
+  helpAfter: `Examples:
+  tssub -t sensors/temperature -q 1
+  tssub -v -t 'sensors/machines/+/temperature/+'
+  tssub -v -t '$SYS/#' -C 5                          five broker status messages, then exit
+  tssub -F '@Y-@m-@dT@H:@M:@S@z : %t : %x' -t '#'    ISO-8601 date : topic : payload in hex
+  tssub -F '\\e[92m%t \\e[96m%p\\e[0m' -q 2 -t '#'      topic and payload in colour
+  tssub -F '%t %.2:x' -t 'devices/#'                 payload as 6d:65:73:73...
+  tssub -V 5 -F %j --pretty -t 'cmd/#'               JSON with the MQTT 5 properties
+  tssub -t 'devices/#' --retained-only -v            the retained messages, then exit
+
+${exitStatusHelp({
+    success: 'the messages printed until -C, -E, --retained-only or --snapshot ended it, or Ctrl+C, SIGTERM, a closed pipe',
+    more: [[27, '-W ran out ("Timed out" on stderr)']],
+  })}
 `,
   // mosquitto_sub prints -d lines on stdout, among the messages
   debugTo: 'stdout',
