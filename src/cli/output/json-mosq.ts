@@ -5,6 +5,7 @@
 // the payload's own JSON for %J). mosquitto 2.0.11 differs: "...Z+0000", retain 0/1, and the user
 // properties as one object.
 import type { InboundMessage } from '../../session/types.ts';
+import { userPropertyList } from '../../protocol/codec.ts';
 import { cjFalse, cjNull, cjNum, cjStr, cjTrue, key, parseCJ, printCJ, type CJ } from './cjson.ts';
 import type { OutBuffer } from './out-buffer.ts';
 import { tzOffset } from './strftime.ts';
@@ -37,11 +38,8 @@ function propertiesCJ(props: Record<string, unknown>): CJ | undefined {
     const v = props[name];
     if (v === undefined) continue;
     if (name === 'userProperties') {
-      // the decoder groups a name's values (in order) under its first appearance
-      const user: CJ[] = [];
-      for (const [k, val] of Object.entries(v as Record<string, string | string[]>)) {
-        for (const one of Array.isArray(val) ? val : [val]) user.push({ t: 'obj', entries: [[key(k), cjStr(String(one))]] });
-      }
+      // in packet order (the codec's list; mqtt-packet's object groups them by key)
+      const user: CJ[] = userPropertyList(props).map(([k, one]) => ({ t: 'obj', entries: [[key(k), cjStr(one)]] }));
       if (user.length) entries.push([K_USER, { t: 'arr', items: user }]);
       continue;
     }

@@ -2,6 +2,7 @@
 // mosquitto develop's formatted_print_percent(): which specifiers honour flags, width and precision,
 // and what a missing v5 property prints (pad characters for %A %C %E %F %S, nothing for %R %D %P).
 import type { InboundMessage } from '../../session/types.ts';
+import { userPropertyList } from '../../protocol/codec.ts';
 import { K, type CompiledFormat, type Op } from './compile.ts';
 import { writeMosqJson } from './json-mosq.ts';
 import type { OutBuffer } from './out-buffer.ts';
@@ -151,16 +152,12 @@ export function renderFormat(out: OutBuffer, f: CompiledFormat, msg: InboundMess
         if (props?.correlationData !== undefined) out.bytes(props.correlationData);
         break;
       case K.UserProps: {
-        const up = props?.userProperties;
-        if (!up) break;
+        if (!props?.userProperties && !props?.userPropertyList) break;
         let first = true;
-        for (const k of Object.keys(up)) {
-          const v = up[k]!;
-          for (const one of Array.isArray(v) ? v : [v]) {
-            if (!first) out.byte(0x20);
-            first = false;
-            out.str(k); out.byte(0x3a); out.str(String(one));
-          }
+        for (const [k, one] of userPropertyList(props)) { // in packet order
+          if (!first) out.byte(0x20);
+          first = false;
+          out.str(k); out.byte(0x3a); out.str(one);
         }
         break;
       }
