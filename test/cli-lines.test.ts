@@ -82,7 +82,7 @@ test('line formats: raw, tab, json', () => {
   assert.equal(tab(Buffer.from('a/#\tx')), "'a/#': wildcards (+ #) are not allowed in a topic to publish to");
   const json = lineParser('json', d);
   assert.deepEqual(json(Buffer.from('{"topic":"t","payload":"hi","qos":2,"retain":1,"properties":{"content-type":"text/plain","user-properties":{"k":"v"}}}')),
-    { topic: 't', payload: Buffer.from('hi'), qos: 2, retain: true, properties: { contentType: 'text/plain', userProperties: { k: 'v' } } });
+    { topic: 't', payload: Buffer.from('hi'), qos: 2, retain: true, properties: { contentType: 'text/plain', userPropertyList: [['k', 'v']] } });
   assert.deepEqual(json(Buffer.from('{"payload":{"n":1}}')), { topic: 'def', payload: Buffer.from('{"n":1}'), qos: 1, retain: false, properties: undefined });
   assert.equal(json(Buffer.from('{"topic":"t","qos":3}')), '"qos" must be 0, 1 or 2');
   assert.equal(json(Buffer.from('[1]')), 'a JSON object {"topic": ..., "payload": ...} is expected');
