@@ -119,9 +119,9 @@ test('options file: mosquitto syntax', () => {
     { line: 7, words: ['-D', 'publish', 'user-property', 'k', 'v'] },
     { line: 8, words: ['#not', 'a comment'] },
   ]);
-  assert.deepEqual(configPaths('tspub', 'mosquitto_pub', { XDG_CONFIG_HOME: '/x', HOME: '/h' }), ['/x/tspub', '/x/mosquitto_pub']);
-  assert.deepEqual(configPaths('tspub', 'mosquitto_pub', { HOME: '/h' }), ['/h/.config/tspub', '/h/.config/mosquitto_pub']);
-  assert.deepEqual(configPaths('tspub', undefined, {}), []);
+  assert.deepEqual(configPaths({ tool: 'tspub', mosquittoTool: 'mosquitto_pub' }, { XDG_CONFIG_HOME: '/x', HOME: '/h' }), ['/x/tspub', '/x/mosquitto_pub']);
+  assert.deepEqual(configPaths({ tool: 'tspub', mosquittoTool: 'mosquitto_pub' }, { HOME: '/h' }), ['/h/.config/tspub', '/h/.config/mosquitto_pub']);
+  assert.deepEqual(configPaths({ tool: 'tspub' }, {}), []);
 });
 
 test('options file: ours first, else mosquitto_pub; the command line wins', () => {

@@ -2,7 +2,7 @@
 // them, and tsclear's own (dry run, confirmation, match, snapshot quiet time, JSON). The parser,
 // --help and check.ts all read this one table.
 import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, filterOption, propertyOption, topicOption, urlOption, type CommonStore } from '../options/common-options.ts';
-import { UsageError } from '../runtime/errors.ts';
+import { argError } from '../runtime/errors.ts';
 import { intIn, MAX_SECONDS, optionTable, seconds, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
 
@@ -13,13 +13,13 @@ const regex = (raw: string, name: string): RegExp => {
   try {
     return new RegExp(raw, 'u');
   } catch (err) {
-    throw new UsageError(`${name}: invalid regular expression '${raw}': ${(err as Error).message.replace(/^Invalid regular expression: /, '')}.`);
+    throw argError(`Invalid ${name} regular expression '${raw}': ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/u?: /, '')}.`);
   }
 };
 
 const quietTime = (raw: string, name: string): number => {
   const ms = seconds(raw, name);
-  if (ms < 1) throw new UsageError(`${name}: the quiet time must be more than 0 seconds (e.g. 0.3).`);
+  if (ms < 1) throw argError(`${name} argument must be more than 0 seconds (e.g. 0.3).`);
   return ms;
 };
 

@@ -12,7 +12,7 @@ import type { CommonStore } from '../options/common-options.ts';
 import { buildSession, type BuiltSession } from '../options/session-options.ts';
 import { resolvePassword, ttyPrompt } from '../options/password.ts';
 import { applySrv } from '../options/srv.ts';
-import { usageText, type HelpPage } from '../options/help.ts';
+import { helpText, type HelpPage } from '../options/help.ts';
 import type { ProtocolVersion } from '../../session/types.ts';
 
 /** What the shared setup reads of any tool's store: the shared options, and tspub's --completion. */
@@ -81,9 +81,10 @@ async function promptWhenInteractive(question: string, noTerminal: string): Prom
 /** undefined when --help, --version or --completion was answered: the command exits 0. */
 export async function setupTool<S extends ToolStore, Early = undefined, Plan = undefined>(tool: Tool<S>, argv: string[], ctx: RunContext,
   hooks: SetupHooks<S, Early, Plan> = {}): Promise<ToolSetup<S, Early, Plan> | undefined> {
-  ctx.usage = () => usageText(helpPage(tool));
+  if (!ctx.name) ctx.name = tool.name;
+  ctx.help = () => helpText(helpPage(tool));
   if (tool.stdoutIsDecoration) ctx.epipe = 'continue';
-  const { store } = parseOptions({ tool: tool.name, mosquittoTool: tool.mosquittoName, table: tool.table, argv, env: process.env });
+  const { store } = parseOptions({ tool: tool.name, mosquittoTool: tool.mosquittoName, invokedAs: ctx.name, table: tool.table, argv, env: process.env });
   if (answerCommonFlags(store, ctx, helpPage(tool))) return undefined;
   if (store.completion !== undefined) {
     const { completionScript } = await import('../options/completion.ts');

@@ -1,39 +1,40 @@
 // tssub's option table: the shared options plus mosquitto_sub's own, plus ours (--json, --snapshot).
 import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, filterOption, propertyOption, topicOption, urlOption, type CommonStore } from '../options/common-options.ts';
-import { UsageError } from '../runtime/errors.ts';
-import { intIn, MAX_SECONDS, optionTable, withoutOptions, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
+import { argError } from '../runtime/errors.ts';
+import { decimal, MAX_SECONDS, optionTable, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
 
 const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
 
-/** -W: whole seconds; below 1 in mosquitto_sub's words, above what a Node timer holds in ours */
-const timeout = (raw: string, name: string): number => {
-  const s = raw.trim();
-  if (/^[+-]?\d+$/.test(s) && Number(s) < 1) throw new UsageError(`Invalid timeout "${Number(s)}".`);
-  if (/^\d+$/.test(s) && Number(s) > MAX_SECONDS) throw new UsageError(`${name}: ${s} is out of range (1-${MAX_SECONDS} seconds).`);
-  return intIn(1, MAX_SECONDS, 'timeout')(raw, name);
+/** -C and -W: a whole number from 1, in mosquitto_sub's words ("Invalid timeout \"0\"."); a word is shown as given */
+const fromOne = (what: string, max: number) => (raw: string): number => {
+  const n = decimal(raw);
+  if (n === undefined || n < 1) throw argError(`Invalid ${what} "${n ?? raw}".`);
+  if (n > max) throw argError(`Invalid ${what} "${n}": at most ${max}.`);
+  return n;
 };
 
-/** --random-filter: percentage 0-100 (may be fractional), kept as hundredths of a percent like mosquitto */
-const percent = (raw: string, name: string): number => {
+/** --random-filter: percentage 0.1-100 (may be fractional), kept as hundredths of a percent */
+const percent = (raw: string): number => {
   const s = raw.trim();
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s) || Number(s) > 100) throw new UsageError(`${name}: '${raw}' is not a percentage between 0 and 100 (e.g. 50 or 12.5).`);
-  return Math.round(Number(s) * 100);
+  const n = Number(s);
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s) || n < 0.1 || n > 100) throw argError('--random-filter chance must be between 0.1-100.0');
+  return Math.round(n * 100);
 };
 
 export const SUB_OPTIONS = [
   topicOption('filter', 'topic filter to subscribe to (repeatable)'),
   filterOption('filterOut', ['-T', '--filter-out'], 'do not print messages whose topic matches this filter (repeatable)'),
   filterOption('unsubscribe', ['-U', '--unsubscribe'], 'unsubscribe from this filter after subscribing (repeatable)'),
-  { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'exit after printing this many messages', parse: intIn(1, 2_147_483_647, 'message count') },
-  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: timeout },
+  { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'exit after printing this many messages', parse: fromOne('message count', 2_147_483_647) },
+  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', missing: '-W argument given but no timeout specified.', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: fromOne('timeout', MAX_SECONDS) },
   { key: 'exitAfterSub', names: ['-E'], kind: 'flag', group: 'message', help: 'exit once every subscription is acknowledged' },
   { key: 'noRetain', names: ['-R'], kind: 'flag', group: 'message', help: 'do not print retained ("stale") messages' },
   { key: 'retainedOnly', names: ['--retained-only'], kind: 'flag', group: 'message', help: 'print only retained messages; exit on the first live one' },
   { key: 'snapshot', names: ['--snapshot'], kind: 'flag', group: 'message', help: 'print the retained messages, then exit 0 once no more arrive (0.5 s quiet after the SUBACK; implies --retained-only)' },
   { key: 'removeRetained', names: ['--remove-retained'], kind: 'flag', group: 'message', help: 'clear each retained message received (respects -T)' },
   { key: 'retainAsPublished', names: ['--retain-as-published'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: keep the retain flag as published' },
-  { key: 'randomFilter', names: ['--random-filter'], kind: 'value', arg: 'percent', group: 'message', help: 'print only about this percentage of messages', parse: percent },
+  { key: 'randomFilter', names: ['--random-filter'], kind: 'value', arg: 'percent', missing: '--random-filter argument given but no chance specified.', group: 'message', help: 'print only about this percentage of messages', parse: percent },
   { key: 'verbose', names: ['-v', '--verbose'], kind: 'flag', group: 'output', help: 'print "topic payload" (on a terminal: coloured topic, indented JSON payload)' },
   { key: 'format', names: ['-F'], kind: 'value', arg: 'format', group: 'output', help: 'output format, e.g. \'%t %p\' (mosquitto_sub -F: %-codes, @strftime, \\escapes); overrides -v' },
   { key: 'noEol', names: ['-N'], kind: 'flag', group: 'output', help: 'no newline after each message' },
@@ -41,7 +42,8 @@ export const SUB_OPTIONS = [
   { key: 'json', names: ['--json'], kind: 'flag', group: 'output', help: 'one JSON object per message: payload as text (or base64), every property' },
   urlOption('filter'),
   propertyOption(SUB_PROPERTY_COMMANDS),
-  ...withoutOptions(COMMON_OPTIONS, 'maxInflight'),
+  // -M too: mosquitto_sub takes it (it bounds --remove-retained's clearing publishes)
+  ...COMMON_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 /** tssub's parsed options, derived from its table (and what resolvePassword settles) */
