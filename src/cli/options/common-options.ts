@@ -3,7 +3,7 @@
 // (topic-options.ts) and -D (below), because their topic rules and allowed -D commands differ.
 // The table is declared `as const`: the parsed values' type (CommonStore) derives from it.
 import { argError, UsageError } from '../runtime/errors.ts';
-import { decimal, intIn, qos, seconds, SECONDS_RANGE, type ExclusiveRule, type OptionSpec, type StoreOf } from './option-spec.ts';
+import { decimal, intIn, qos, shownNumber, seconds, SECONDS_RANGE, type ExclusiveRule, type OptionSpec, type StoreOf } from './option-spec.ts';
 import { takeProperty, type PropCommand, type PropertyArg } from './properties.ts';
 import { engineUnsupported, keyForm, proxyUrl, pskKey, tlsVersion, willPayload } from './connection-values.ts';
 import { willTopic } from './topic-options.ts';
@@ -32,7 +32,7 @@ const sessionExpiry = (raw: string): number => {
 /** -p: mosquitto's "Invalid port given: N"; 0 (which mosquitto passes on to fail at connect) and words are refused too */
 const port = (raw: string): number => {
   const n = decimal(raw);
-  if (n === undefined || n < 1 || n > 65535) throw new UsageError(`Invalid port given: ${n ?? raw}`);
+  if (n === undefined || n < 1 || n > 65535) throw new UsageError(`Invalid port given: ${shownNumber(raw, (v) => v < 0 || v > 65535)}`);
   return n;
 };
 
@@ -47,7 +47,7 @@ const maxInflight = (raw: string): number => {
 /** --will-qos: mosquitto's "Invalid will QoS 3." */
 const willQos = (raw: string): 0 | 1 | 2 => {
   if (raw === '0' || raw === '1' || raw === '2') return Number(raw) as 0 | 1 | 2;
-  throw argError(`Invalid will QoS ${decimal(raw) ?? raw}.`);
+  throw argError(`Invalid will QoS ${shownNumber(raw, (n) => n < 0 || n > 2)}.`);
 };
 
 /** an empty value is no value (mosquitto would pass it on and fail later, or not at all) */

@@ -7,12 +7,11 @@ import type { ProxyOptions } from '../../session/types.ts';
 
 /** mosquitto's --proxy: socks5h://[user[:password]@]host[:port], port 1080 by default */
 export function proxyUrl(raw: string, name: string): ProxyOptions {
-  const form = 'use socks5h://[user[:password]@]host[:port]';
   // mosquitto's texts; the password never shows (mosquitto's "Unsupported proxy protocol" line prints it whole)
   if (!/^socks5h:\/\//i.test(raw)) throw new UsageError(`Unsupported proxy protocol: ${maskUrl(raw)}`);
   const m = /^socks5h:\/\/(?:([^@/]*)@)?(\[[0-9a-f:.]+\]|[^:/@[\]]+)(?::(\d+))?\/?$/i.exec(raw);
   // mosquitto says "Invalid proxy." only when there is no host, and nothing at all for other shapes
-  if (!m) throw new UsageError(`Invalid proxy (${form}).`);
+  if (!m) throw new UsageError('Invalid proxy.');
   const port = m[3] === undefined ? 1080 : Number(m[3]);
   if (port < 1 || port > 65535) throw new UsageError(`Invalid proxy port ${port}`);
   const p: ProxyOptions = { host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port };

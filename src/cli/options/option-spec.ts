@@ -185,6 +185,15 @@ export function intIn(min: number, max: number, what: string): (raw: string, nam
   };
 }
 
+/**
+ * How a refused number is shown in mosquitto's "Invalid ... given: N": what its atoi read ("abc" is
+ * 0, "-1" is -1) when mosquitto refuses it too; the word as given when only we refuse it ("5x", "abc" as a QoS).
+ */
+export function shownNumber(raw: string, mosquittoRefuses: (n: number) => boolean): string {
+  const n = Number(/^\s*[+-]?\d+/.exec(raw)?.[0] ?? 0);
+  return mosquittoRefuses(n) ? String(n) : raw;
+}
+
 /** A decimal integer (surrounding spaces allowed, as atoi skips them), or undefined. */
 export function decimal(raw: string): number | undefined {
   const s = raw.trim();
@@ -208,5 +217,5 @@ export function seconds(raw: string, name: string): number {
 /** -q: mosquitto's "Invalid QoS given: 3" (one blank line); a word that is no number too (atoi made it QoS 0) */
 export function qos(raw: string): 0 | 1 | 2 {
   if (raw === '0' || raw === '1' || raw === '2') return Number(raw) as 0 | 1 | 2;
-  throw new UsageError(`Invalid QoS given: ${decimal(raw) ?? raw}`);
+  throw new UsageError(`Invalid QoS given: ${shownNumber(raw, (n) => n < 0 || n > 2)}`);
 }

@@ -14,7 +14,7 @@
 // resolvePassword settles it too (into store.keyPassphrase, which buildSession hands to TLS), so
 // every tool asks for its secrets at one point, before connecting.
 import { openSync, readFileSync } from 'node:fs';
-import { UsageError } from '../runtime/errors.ts';
+import { argError, UsageError } from '../runtime/errors.ts';
 import type { CommonStore } from './common-options.ts';
 import { clientKeyInUse } from './session-options.ts';
 import { fsErrorText } from '../../session/fs-error-text.ts';
@@ -23,7 +23,8 @@ import { isEncryptedPem } from '../../session/pem-check.ts';
 export const PASSWORD_ENV = 'TSMQTT_PASSWORD';
 export const KEY_PASSPHRASE_ENV = 'TSMQTT_KEY_PASSPHRASE';
 
-const NO_TERMINAL_FOR_PASSWORD = `-P argument given but no password specified (no terminal to prompt on; use --password-file FILE or ${PASSWORD_ENV}).`;
+/** -P without a value and no terminal to ask on: mosquitto's missing-value error (--help tells of --password-file) */
+const NO_TERMINAL_FOR_PASSWORD = '-P argument given but no password specified.';
 
 export interface PasswordIo {
   env: NodeJS.ProcessEnv;
@@ -47,7 +48,7 @@ async function passwordOf(store: CommonStore, io: PasswordIo): Promise<string | 
   if (typeof p === 'string') return p;
   if (store.passwordFile !== undefined) return readSecretFile(store.passwordFile, '--password-file');
   if (p === true) {
-    if (!io.prompt) throw new UsageError(NO_TERMINAL_FOR_PASSWORD);
+    if (!io.prompt) throw argError(NO_TERMINAL_FOR_PASSWORD);
     const user = store.username === undefined ? '' : ` for ${store.username}`;
     return io.prompt(`Password${user}: `, NO_TERMINAL_FOR_PASSWORD);
   }
@@ -97,7 +98,7 @@ export async function ttyPrompt(question: string, noTerminal = NO_TERMINAL_FOR_P
   try {
     fd = openSync('/dev/tty', 'r+');
   } catch {
-    throw new UsageError(noTerminal);
+    throw argError(noTerminal);
   }
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);

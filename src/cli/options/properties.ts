@@ -110,7 +110,7 @@ const PROTOCOL_ERROR = 'A network protocol error occurred when communicating wit
 const LIST_NAMES: Record<PropCommand, string> = {
   connect: 'CONNECT', publish: 'PUBLISH', subscribe: 'SUBSCRIBE', unsubscribe: 'UNSUBSCRIBE', disconnect: 'DISCONNECT', will: 'Will',
 };
-const listError = (command: string, what: string): UsageError => new UsageError(`Error in ${LIST_NAMES[command as PropCommand]} properties: ${what}`);
+const listError = (command: string, what: string): UsageError => new UsageError(`Error in ${LIST_NAMES[command as PropCommand]} properties: ${what}`, { bare: true });
 
 function convert(info: PropInfo, name: string, command: string, raw: string): PropertyArg['value'] {
   switch (info.type) {

@@ -82,8 +82,8 @@ function pskOption(store: CommonStore): TlsOptions['psk'] {
     if (store.pskIdentity !== undefined) throw new UsageError('--psk-identity needs --psk (the pre-shared key, in hex).');
     return undefined;
   }
-  if (store.pskIdentity === undefined) throw new UsageError('--psk-identity required if --psk used.');
   if (store.cafile !== undefined || store.capath !== undefined) throw new UsageError('Only one of --psk or --cafile/--capath may be used at once.');
+  if (store.pskIdentity === undefined) throw new UsageError('--psk-identity required if --psk used.');
   return { key: store.psk, identity: store.pskIdentity };
 }
 

@@ -12,17 +12,21 @@ export interface UsageOptions {
   /** blank lines before the Use line: 2 where mosquitto's message itself ends with "\n\n" */
   blank?: 1 | 2;
   tail?: UsageTail;
+  /** the line without "Error: " (mosquitto's "Error in CONNECT properties: ...") */
+  bare?: boolean;
 }
 
 /** Bad input found before connecting: `Error: <message>`, then what `tail` says, exit 1 (as mosquitto). */
 export class UsageError extends Error {
   readonly blank: 1 | 2;
   readonly tail: UsageTail;
+  readonly bare: boolean;
   constructor(message: string, options: UsageOptions = {}) {
     super(message);
     this.name = 'UsageError';
     this.blank = options.blank ?? 1;
     this.tail = options.tail ?? 'use';
+    this.bare = options.bare ?? false;
   }
 }
 

@@ -48,7 +48,7 @@ export function invokedName(script: string | undefined): string {
 
 /** `Error: ...` and what mosquitto prints after an argument error (the Use line, or the help on stdout). */
 function reportUsageError(err: UsageError, ctx: RunContext): void {
-  let text = `${errorLine(err, ctx)}\n`;
+  let text = `${err.bare ? err.message : errorLine(err, ctx)}\n`;
   if (err.tail === 'use') text += useLine(err, ctx.name);
   if (ctx.debug && err.stack) text += `${err.stack}\n`;
   process.stderr.write(text);

@@ -3,7 +3,7 @@
 // key passphrase), build the session options, run the tool's cross-field check, resolve -S, and
 // route the -d packet lines. Bad input is found before anything touches the network.
 import type { RunContext } from './run.ts';
-import { UsageError } from './errors.ts';
+import { argError } from './errors.ts';
 import { answerCommonFlags } from './info-flags.ts';
 import { VERSION } from './version.ts';
 import { parseOptions } from '../options/parse-options.ts';
@@ -74,7 +74,7 @@ export function helpPage<S extends ToolStore>(tool: Tool<S>): HelpPage {
  */
 async function promptWhenInteractive(question: string, noTerminal: string): Promise<string> {
   const { isatty } = await import('node:tty');
-  if (!isatty(0) && !isatty(2)) throw new UsageError(noTerminal);
+  if (!isatty(0) && !isatty(2)) throw argError(noTerminal);
   return ttyPrompt(question, noTerminal);
 }
 

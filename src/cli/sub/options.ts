@@ -1,7 +1,7 @@
 // tssub's option table: the shared options plus mosquitto_sub's own, plus ours (--json, --snapshot).
 import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, filterOption, propertyOption, topicOption, urlOption, type CommonStore } from '../options/common-options.ts';
 import { argError } from '../runtime/errors.ts';
-import { decimal, MAX_SECONDS, optionTable, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
+import { decimal, MAX_SECONDS, shownNumber, optionTable, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
 
 const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
@@ -9,7 +9,7 @@ const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnec
 /** -C and -W: a whole number from 1, in mosquitto_sub's words ("Invalid timeout \"0\"."); a word is shown as given */
 const fromOne = (what: string, max: number) => (raw: string): number => {
   const n = decimal(raw);
-  if (n === undefined || n < 1) throw argError(`Invalid ${what} "${n ?? raw}".`);
+  if (n === undefined || n < 1) throw argError(`Invalid ${what} "${shownNumber(raw, (v) => v < 1)}".`);
   if (n > max) throw argError(`Invalid ${what} "${n}": at most ${max}.`);
   return n;
 };
