@@ -29,7 +29,7 @@ export const CLEAR_OPTIONS = [
   { key: 'match', names: ['--match'], kind: 'value', arg: 'regex', group: 'message', parse: regex, help: 'clear only topics this regular expression (JavaScript syntax) finds a match in' },
   { key: 'dryRun', names: ['-n', '--dry-run'], kind: 'flag', group: 'message', help: 'list what would be cleared (topic, payload bytes, preview) and clear nothing' },
   { key: 'yes', names: ['-y', '--yes'], kind: 'flag', group: 'message', help: 'clear without asking (needed when there is no terminal to ask on)' },
-  { key: 'confirmAbove', names: ['--confirm-above'], kind: 'value', arg: 'N', group: 'message', parse: intIn(0, 2_147_483_647, 'count'), help: `on a terminal, ask before clearing more than N retained messages (default ${DEFAULT_CONFIRM_ABOVE})` },
+  { key: 'confirmAbove', names: ['--confirm-above'], kind: 'value', arg: 'N', group: 'message', parse: intIn(0, 2_147_483_647, '--confirm-above value'), help: `on a terminal, ask before clearing more than N retained messages (default ${DEFAULT_CONFIRM_ABOVE})` },
   { key: 'quietTime', names: ['--quiet-time'], kind: 'value', arg: 'seconds', group: 'message', parse: quietTime, help: `the snapshot ends this long after the last retained message, more than 0 and up to ${MAX_SECONDS} seconds (default ${DEFAULT_QUIET_MS / 1000}), or earlier when a live message arrives on every filter` },
   { key: 'verify', names: ['--verify'], kind: 'flag', group: 'message', exclusive: 'verify', help: 'read the cleared topics back afterwards (default with MQTT 3.1/3.1.1 and -q 0, where the broker cannot report a refused clear)' },
   { key: 'noVerify', names: ['--no-verify'], kind: 'flag', group: 'message', exclusive: 'verify', help: 'do not read the cleared topics back' },

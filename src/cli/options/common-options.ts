@@ -104,7 +104,7 @@ export const COMMON_OPTIONS = [
   // reconnect (ours)
   { key: 'noReconnect', names: ['--no-reconnect'], kind: 'flag', group: 'reconnect', help: 'fail at once when the connection is lost (default: reconnect with backoff)' },
   { key: 'retryConnect', names: ['--retry-connect'], kind: 'flag', group: 'reconnect', help: 'also retry when the first connection fails' },
-  { key: 'maxRetries', names: ['--max-retries'], kind: 'value', arg: 'count', group: 'reconnect', help: 'attempts per outage (default: no limit)', parse: intIn(0, 1_000_000, 'retry count') },
+  { key: 'maxRetries', names: ['--max-retries'], kind: 'value', arg: 'count', group: 'reconnect', help: 'attempts per outage (default: no limit)', parse: intIn(0, 1_000_000, '--max-retries value') },
   { key: 'reconnectDelay', names: ['--reconnect-delay'], kind: 'value', arg: 'seconds', group: 'reconnect', help: `first backoff delay, ${SECONDS_RANGE} seconds (default 0.25)`, parse: seconds },
   { key: 'reconnectMaxDelay', names: ['--reconnect-max-delay'], kind: 'value', arg: 'seconds', group: 'reconnect', help: `longest backoff delay, ${SECONDS_RANGE} seconds (default 10)`, parse: seconds },
   // output policy

@@ -85,7 +85,7 @@ function readSecretFile(path: string, option: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`${option}: cannot read '${path}': ${fsErrorText(err)}.`);
+    throw new UsageError(`Unable to read ${option} file "${path}": ${fsErrorText(err)}.`);
   }
   const nl = text.indexOf('\n');
   return (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
