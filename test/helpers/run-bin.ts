@@ -88,6 +88,16 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
+/** An argument error as the tools print it: the line, one blank line, "Use 'NAME --help' to see usage." */
+export function use1(name: string, line: string): string {
+  return `${line}\n\nUse '${name} --help' to see usage.\n`;
+}
+
+/** The same after two blank lines (mosquitto's missing-value and most value errors) */
+export function use2(name: string, line: string): string {
+  return `${line}\n\n\nUse '${name} --help' to see usage.\n`;
+}
+
 /** A symlink named `name` (mosquitto_pub) to bin/<tool>.cjs, in a fresh temp dir removed at exit; its path. */
 export function linkAs(name: string, tool: string): string {
   binPath(tool);
