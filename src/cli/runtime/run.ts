@@ -13,6 +13,8 @@ export interface RunContext {
   /** the name the tool was invoked as (mosquitto_pub through a link): errors and the Use line say it;
    *  setupTool puts the tool's own name here when there is none */
   name: string;
+  /** set once setupTool has checked the arguments: a UsageError after that gets no Use line */
+  argumentsChecked?: boolean;
   /** the --help text, printed on stdout after a UsageError whose tail is 'help' */
   help?: () => string;
   /** called once before exiting on EPIPE (e.g. end the session cleanly) */
@@ -49,7 +51,7 @@ export function invokedName(script: string | undefined): string {
 /** `Error: ...` and what mosquitto prints after an argument error (the Use line, or the help on stdout). */
 function reportUsageError(err: UsageError, ctx: RunContext): void {
   let text = `${err.bare ? err.message : errorLine(err, ctx)}\n`;
-  if (err.tail === 'use') text += useLine(err, ctx.name);
+  if (err.tail === 'use' && !ctx.argumentsChecked) text += useLine(err, ctx.name);
   if (ctx.debug && err.stack) text += `${err.stack}\n`;
   process.stderr.write(text);
   if (err.tail === 'help' && ctx.help) process.stdout.write(ctx.help());

@@ -3,7 +3,7 @@
 // key passphrase), build the session options, run the tool's cross-field check, resolve -S, and
 // route the -d packet lines. Bad input is found before anything touches the network.
 import type { RunContext } from './run.ts';
-import { argError } from './errors.ts';
+import type { UsageError } from './errors.ts';
 import { answerCommonFlags } from './info-flags.ts';
 import { VERSION } from './version.ts';
 import { parseOptions } from '../options/parse-options.ts';
@@ -72,9 +72,9 @@ export function helpPage<S extends ToolStore>(tool: Tool<S>): HelpPage {
  * /dev/tty). isatty, not process.stdin: that would set up a stream -m never reads; node:tty is
  * loaded only here (it loads node:net: ~1 ms of every start).
  */
-async function promptWhenInteractive(question: string, noTerminal: string): Promise<string> {
+async function promptWhenInteractive(question: string, noTerminal: UsageError): Promise<string> {
   const { isatty } = await import('node:tty');
-  if (!isatty(0) && !isatty(2)) throw argError(noTerminal);
+  if (!isatty(0) && !isatty(2)) throw noTerminal;
   return ttyPrompt(question, noTerminal);
 }
 
@@ -110,5 +110,7 @@ export async function setupTool<S extends ToolStore, Early = undefined, Plan = u
     await applySrv(store, built.session.transport.kind === 'tls');
     built = build();
   }
+  // what goes wrong from here on is no argument error: no Use line (tsclear's missing --yes)
+  ctx.argumentsChecked = true;
   return { store, early, plan, built, build };
 }
