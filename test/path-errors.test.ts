@@ -52,7 +52,7 @@ const cases: Array<[string, () => string[], () => string]> = [
   ['--password-file through a file', () => ['-u', 'u', '--password-file', under], () => use1('tspub', `Error: Unable to read --password-file file "${under}": a component of the path is not a directory.`)],
   ['--key-passphrase-file through a file', () => [...tls(), '--key-passphrase-file', under], () => use1('tspub', `Error: Unable to read --key-passphrase-file file "${under}": a component of the path is not a directory.`)],
   ['--key-passphrase-file a directory', () => [...tls(), '--key-passphrase-file', dir], () => use1('tspub', `Error: Unable to read --key-passphrase-file file "${dir}": is a directory.`)],
-  ['-f through a file', () => ['-f', under], () => use1('tspub', `Error: -f: cannot read '${under}': a component of the path is not a directory.`)],
+  ['-f through a file', () => ['-f', under], () => `Error: -f: cannot read '${under}': a component of the path is not a directory.`],
   ['--unix a directory', () => ['--unix', dir], () => `Error: --unix: '${dir}' is not a Unix socket (it is a directory)`],
   ['--unix a regular file', () => ['--unix', file], () => `Error: --unix: '${file}' is not a Unix socket (it is a regular file)`],
   ['--unix through a file', () => ['--unix', under], () => `Error: cannot open the Unix socket ${under}: a component of the path is not a directory`],

@@ -48,7 +48,10 @@ export function planPublish(store: PubStore, publishProps: PublishProperties | u
     stdinFile: store.stdinFile === true,
   }, io);
   // the whole packet counts (topic, packet id, properties), not the payload alone [MQTT-2.2.3]
-  if (oversize({ topic: topic!, payload, ...common }, version, undefined)) throw new UsageError(TOO_LARGE);
+  // -m is refused while parsing in mosquitto (Use line after two blank lines), -f and -s while loading (none)
+  if (oversize({ topic: topic!, payload, ...common }, version, undefined)) {
+    throw new UsageError(TOO_LARGE, store.message !== undefined ? { blank: 2 } : { tail: 'none' });
+  }
   return {
     mode: 'single', topic: topic!, payload, what,
     repeat: store.repeat ?? 1,
