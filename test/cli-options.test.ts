@@ -43,17 +43,17 @@ test('parser: --name=value form and long aliases', () => {
 test('parser: errors name the option', () => {
   usageError(() => parse('-t'), '-t argument given but no topic specified.');
   usageError(() => parse('--foo'), "Unknown option '--foo'.");
-  usageError(() => parse('-q', '3'), "-q: invalid QoS '3' (use 0, 1 or 2).");
-  usageError(() => parse('-p', 'abc'), "-p: 'abc' is not a number (port: 1-65535).");
-  usageError(() => parse('-p', '70000'), '-p: port 70000 is out of range (1-65535).');
-  usageError(() => parse('-k', '2'), '-k: keepalive 2 is out of range (5-65535).');
-  usageError(() => parse('-V', '6'), "-V: invalid protocol version '6' (use 5, 311 or 31; or mqttv5, mqttv311, mqttv31).");
-  usageError(() => parse('-t', 'a/#'), "-t: 'a/#': wildcards (+ #) are not allowed in a topic to publish to.");
-  usageError(() => parse('-m', 'x', '-f', 'y'), 'Only one type of message can be sent at once: -m and -f given (use one of -m, -f, -s, -l, -n).');
-  usageError(() => parse('-i', 'a', '-I', 'b'), '-i and -I cannot be used together (-i sets the client id, -I a prefix for it).');
-  usageError(() => parse('-M', '0'), '-M: max in-flight 0 is out of range (1-65535).');
-  usageError(() => parse('--repeat', '0'), '--repeat: repeat count 0 is out of range (1-2147483647).');
-  usageError(() => parse('--repeat-delay', 'x'), "--repeat-delay: 'x' is not a number of seconds (e.g. 0.5).");
+  usageError(() => parse('-q', '3'), 'Invalid QoS given: 3');
+  usageError(() => parse('-p', 'abc'), 'Invalid port given: abc');
+  usageError(() => parse('-p', '70000'), 'Invalid port given: 70000');
+  usageError(() => parse('-k', '2'), 'Invalid keepalive given, it must be between 5 and 65535 inclusive.');
+  usageError(() => parse('-V', '6'), 'Invalid protocol version argument given.');
+  usageError(() => parse('-t', 'a/#'), "Invalid publish topic 'a/#', does it contain '+' or '#'?");
+  usageError(() => parse('-m', 'x', '-f', 'y'), 'Only one type of message can be sent at once.');
+  usageError(() => parse('-i', 'a', '-I', 'b'), '-i and -I argument cannot be used together.');
+  usageError(() => parse('-M', '0'), 'Maximum inflight messages must be greater than 0.');
+  usageError(() => parse('--repeat', '0'), '--repeat argument must be >0.');
+  usageError(() => parse('--repeat-delay', 'x'), '--repeat-delay argument must be a number of seconds from 0 to 2147483.');
   usageError(() => parse('-r=1'), "Unknown option '-r=1'.");
 });
 
@@ -76,19 +76,19 @@ test('-D: mosquitto validation', () => {
     publish: { contentType: 'text/plain', userProperties: { k: 'v' } },
     connect: { receiveMaximum: 5 },
   });
-  usageError(() => parse('-D', 'publish', 'session-expiry-interval', '1'), '-D: session-expiry-interval property not allowed for publish (allowed for connect, connack, disconnect).');
-  usageError(() => parse('-D', 'bogus', 'x', '1'), "-D: invalid command 'bogus' (use connect, publish, disconnect, will).");
-  usageError(() => parse('-D', 'connect', 'foo', '1'), "-D: invalid property name 'foo'.");
-  usageError(() => parse('-D', 'publish', 'user-property', 'k'), '-D argument given but not enough arguments specified (-D publish user-property key value).');
-  usageError(() => parse('-D', 'publish', 'message-expiry-interval'), '-D argument given but not enough arguments specified (-D command name value).');
-  usageError(() => parse('-D', 'publish', 'payload-format-indicator', '300'), '-D: property value (300) out of range for property payload-format-indicator (0-255).');
-  usageError(() => parse('-D', 'publish', 'message-expiry-interval', 'abc'), "-D: property message-expiry-interval needs a number, not 'abc'.");
-  usageError(() => parse('-D', 'connect', 'receive-maximum', '0'), '-D: property receive-maximum must not be 0.');
-  usageError(() => parse('-D', 'connect', 'request-problem-information', '2'), '-D: property request-problem-information must be 0 or 1.');
-  usageError(() => parse('-D', 'publish', 'subscription-identifier', '1'), '-D: subscription-identifier property not supported for publish here (this tool takes properties for connect, publish, disconnect, will).');
-  usageError(() => parse('-D', 'pubrel', 'reason-string', 'x'), '-D: reason-string property not supported for pubrel here (this tool takes properties for connect, publish, disconnect, will).');
+  usageError(() => parse('-D', 'publish', 'session-expiry-interval', '1'), 'session-expiry-interval property not allowed for publish in --property argument.');
+  usageError(() => parse('-D', 'bogus', 'x', '1'), 'Invalid command given in --property argument.');
+  usageError(() => parse('-D', 'connect', 'foo', '1'), 'Invalid property name given in --property argument.');
+  usageError(() => parse('-D', 'publish', 'user-property', 'k'), '--property argument given but not enough arguments specified.');
+  usageError(() => parse('-D', 'publish', 'message-expiry-interval'), '--property argument given but not enough arguments specified.');
+  usageError(() => parse('-D', 'publish', 'payload-format-indicator', '300'), 'Property value (300) out of range for property payload-format-indicator.');
+  usageError(() => parse('-D', 'publish', 'message-expiry-interval', 'abc'), 'Property value (abc) is not a number for property message-expiry-interval.');
+  usageError(() => parse('-D', 'connect', 'receive-maximum', '0'), 'Error in CONNECT properties: A network protocol error occurred when communicating with the broker.');
+  usageError(() => parse('-D', 'connect', 'request-problem-information', '2'), 'Error in CONNECT properties: A network protocol error occurred when communicating with the broker.');
+  usageError(() => parse('-D', 'publish', 'subscription-identifier', '1'), 'subscription-identifier property not supported for publish in --property argument.');
+  usageError(() => parse('-D', 'pubrel', 'reason-string', 'x'), 'reason-string property not supported for pubrel in --property argument.');
   usageError(() => groupProperties(parse('-D', 'connect', 'session-expiry-interval', '5', '-D', 'connect', 'session-expiry-interval', '6').properties as PropertyArg[]),
-    '-D connect session-expiry-interval given twice (a property other than user-property may appear once).');
+    'Error in CONNECT properties: Duplicate property in property list');
   const dup = groupProperties(parse('-D', 'publish', 'user-property', 'a', 'b', '-D', 'publish', 'user-property', 'a', 'c').properties as PropertyArg[]);
   assert.deepEqual(dup.publish, { userProperties: { a: ['b', 'c'] } });
 });
@@ -99,11 +99,11 @@ test('-L: mosquitto URL forms', () => {
   assert.deepEqual(parseBrokerUrl('MQTT://u@[::1]:99/a@b'), { scheme: 'mqtt', host: '::1', port: 99, username: 'u', password: undefined, topic: 'a@b' });
   assert.deepEqual(parseBrokerUrl('wss://u:p@a@h/t'), { scheme: 'wss', host: 'h', port: 8883, username: 'u', password: 'p@a', topic: 't' });
   assert.equal(parseBrokerUrl('ws://h').topic, undefined);
-  usageError(() => parseBrokerUrl('foo://x/y'), "-L: unsupported URL scheme in 'foo://x/y' (use mqtt://, mqtts://, ws:// or wss://).");
-  usageError(() => parseBrokerUrl('mqtt://h:x/t'), "-L: invalid port 'x' in URL 'mqtt://h:x/t' (1-65535).");
-  usageError(() => parseBrokerUrl('mqtt:///t'), "-L: invalid URL 'mqtt:///t': no host.");
-  usageError(() => parse('-L', 'mqtt://h'), "-L: invalid URL 'mqtt://h': topic missing (mqtt://host/topic).");
-  usageError(() => parse('-L', 'mqtt://h/a/+'), "-L: 'a/+': wildcards (+ #) are not allowed in a topic to publish to.");
+  usageError(() => parseBrokerUrl('foo://x/y'), 'Unsupported URL scheme.');
+  usageError(() => parseBrokerUrl('mqtt://h:x/t'), 'Invalid port given: x');
+  usageError(() => parseBrokerUrl('mqtt:///t'), 'Invalid URL for -L argument specified - host missing.');
+  usageError(() => parse('-L', 'mqtt://h'), 'Invalid URL for -L argument specified - topic missing.');
+  usageError(() => parse('-L', 'mqtt://h/a/+'), "Invalid publish topic 'a/+', does it contain '+' or '#'?");
   // a later -p overrides the URL's port; -L sets 1883 again after an earlier -p (as mosquitto)
   assert.equal(parse('-L', 'mqtt://h/t', '-p', '2').port, 2);
   assert.equal(parse('-p', '2', '-L', 'mqtt://h/t').port, 1883);
@@ -119,9 +119,9 @@ test('options file: mosquitto syntax', () => {
     { line: 7, words: ['-D', 'publish', 'user-property', 'k', 'v'] },
     { line: 8, words: ['#not', 'a comment'] },
   ]);
-  assert.deepEqual(configPaths('tspub', 'mosquitto_pub', { XDG_CONFIG_HOME: '/x', HOME: '/h' }), ['/x/tspub', '/x/mosquitto_pub']);
-  assert.deepEqual(configPaths('tspub', 'mosquitto_pub', { HOME: '/h' }), ['/h/.config/tspub', '/h/.config/mosquitto_pub']);
-  assert.deepEqual(configPaths('tspub', undefined, {}), []);
+  assert.deepEqual(configPaths({ tool: 'tspub', mosquittoTool: 'mosquitto_pub' }, { XDG_CONFIG_HOME: '/x', HOME: '/h' }), ['/x/tspub', '/x/mosquitto_pub']);
+  assert.deepEqual(configPaths({ tool: 'tspub', mosquittoTool: 'mosquitto_pub' }, { HOME: '/h' }), ['/h/.config/tspub', '/h/.config/mosquitto_pub']);
+  assert.deepEqual(configPaths({ tool: 'tspub' }, {}), []);
 });
 
 test('options file: ours first, else mosquitto_pub; the command line wins', () => {
@@ -156,9 +156,9 @@ test('session: ids, clean session, expiry', () => {
   assert.equal(buildSession(parse('-I', 'pre-'), ctx).session.clientId, 'pre-4242');
   const v31 = buildSession(parse('-V', '31'), ctx).session.clientId!;
   assert.match(v31, /^tspub-[A-Za-z0-9]{17}$/);
-  usageError(() => buildSession(parse('-c'), ctx), 'You must provide a client id (-i) if you are using the -c option.');
-  usageError(() => buildSession(parse('-c', '-I', 'x'), ctx), 'You must provide a client id (-i) if you are using the -c option.');
-  usageError(() => buildSession(parse('-c', '-V', '5'), ctx), 'You must provide a client id (-i) if you are using an infinite session expiry interval.');
+  usageError(() => buildSession(parse('-c'), ctx), 'You must provide a client id if you are using the -c option.');
+  usageError(() => buildSession(parse('-c', '-I', 'x'), ctx), 'You must provide a client id if you are using the -c option.');
+  usageError(() => buildSession(parse('-c', '-V', '5'), ctx), 'You must provide a client id if you are using an infinite session expiry interval.');
   const v5 = buildSession(parse('-c', '-V', '5', '-i', 'me'), ctx).session;
   assert.deepEqual(v5.connectProperties, { sessionExpiryInterval: 0xffffffff });
   assert.equal(v5.clean, false);
@@ -189,16 +189,16 @@ test('session: transports and TLS switches', () => {
   assert.deepEqual(t('--ws', '--proxy', 'socks5h://p'), { kind: 'ws', url: 'ws://localhost:1883/mqtt', proxy: { host: 'p', port: 1080 } });
   usageError(() => t('--ws', '--unix', '/tmp/s'), 'WebSockets (--ws, ws://, wss://) cannot be used with --unix.');
   assert.deepEqual(t('-A', '127.0.0.2', '--nodelay', '-h', 'b', '-p', '2'), { kind: 'tcp', host: 'b', port: 2, bindAddress: '127.0.0.2', noDelay: true });
-  usageError(() => t('--cert', 'c', '--cafile', 'x'), 'Both --cert and --key must be given if one of them is set.');
+  usageError(() => t('--cert', 'c', '--cafile', 'x'), 'Both certfile and keyfile must be provided if one of them is set.');
   assert.deepEqual(t('--psk', '0aFF', '--psk-identity', 'i'),
     { kind: 'tls', host: 'localhost', port: 8883, bindAddress: undefined, noDelay: false, tls: { psk: { key: Buffer.from([0x0a, 0xff]), identity: 'i' } } });
   assert.deepEqual(t('--proxy', 'socks5h://u:p:w@proxy', '-h', 'b'),
     { kind: 'tcp', host: 'b', port: 1883, bindAddress: undefined, noDelay: false, proxy: { host: 'proxy', port: 1080, username: 'u', password: 'p:w' } });
   assert.deepEqual((t('--proxy', 'socks5h://[::1]:9050', '--cafile', 'c') as { proxy?: unknown }).proxy, { host: '::1', port: 9050 });
   usageError(() => t('--proxy', 'socks5h://p', '--unix', '/tmp/s'), '--proxy cannot be used with --unix (a SOCKS proxy reaches TCP ports).');
-  usageError(() => t('--keyform', 'engine', '--key', 'k', '--cert', 'c'), "--keyform: only 'pem' is supported, not 'engine'.");
+  usageError(() => t('--keyform', 'engine', '--key', 'k', '--cert', 'c'), "--keyform engine is not supported by this tool (Node's TLS has no OpenSSL engine support); use a PEM key.");
   usageError(() => t('--proxy', 'http://x'), 'Unsupported proxy protocol: http://x');
-  usageError(() => t('--cafile', 'c', '--tls-version', 'ssl3'), "--tls-version: unknown version 'ssl3' (use tlsv1.3, tlsv1.2 or tlsv1.1).");
+  usageError(() => t('--cafile', 'c', '--tls-version', 'ssl3'), 'Problem setting TLS options, check the options are valid.');
 });
 
 test('session: will, reconnect policy, password rules', () => {
@@ -206,9 +206,9 @@ test('session: will, reconnect policy, password rules', () => {
     '--max-retries', '3', '--reconnect-delay', '0.1', '--reconnect-max-delay', '2'), ctx);
   assert.deepEqual(s.session.will, { topic: 'w', payload: Buffer.from('bye'), qos: 1, retain: true });
   assert.deepEqual(s.reconnect, { enabled: false, retryFirstConnect: true, maxRetries: 3, initialDelayMs: 100, maxDelayMs: 2000 });
-  usageError(() => buildSession(parse('--will-payload', 'x'), ctx), 'Will payload given, but no will topic given (--will-topic).');
-  usageError(() => buildSession(parse('--will-retain'), ctx), 'Will retain given, but no will topic given (--will-topic).');
-  usageError(() => buildSession(parse(), { ...ctx, password: 'p' }), 'A password needs a username (-u) on MQTT 3.1/3.1.1.');
+  usageError(() => buildSession(parse('--will-payload', 'x'), ctx), 'Will payload given, but no will topic given.');
+  usageError(() => buildSession(parse('--will-retain'), ctx), 'Will retain given, but no will topic given.');
+  usageError(() => buildSession(parse(), { ...ctx, password: 'p' }), 'Problem setting username and/or password.');
   assert.deepEqual(buildSession(parse('-u', 'u'), { ...ctx, password: 'p' }).session.password, Buffer.from('p'));
 });
 
@@ -222,9 +222,9 @@ test('password sources: -P, --password-file, env, prompt', async () => {
   assert.equal(await resolvePassword(parse(), io), undefined);
   assert.equal(await resolvePassword(parse('-u', 'bob', '-P'), { env: {}, prompt: async (q) => `typed:${q}` }), 'typed:Password for bob: ');
   await assert.rejects(resolvePassword(parse('-P'), { env: {} }),
-    (e: unknown) => e instanceof UsageError && e.message === '-P argument given but no password specified (no terminal to prompt on; use --password-file FILE or TSMQTT_PASSWORD).');
+    (e: unknown) => e instanceof UsageError && e.message === '-P argument given but no password specified.');
   await assert.rejects(resolvePassword(parse('--password-file', join(dir, 'nope')), io),
-    (e: unknown) => e instanceof UsageError && e.message === `--password-file: cannot read '${join(dir, 'nope')}': no such file.`);
+    (e: unknown) => e instanceof UsageError && e.message === `Unable to read --password-file file "${join(dir, 'nope')}": no such file.`);
   await assert.rejects(resolvePassword(parse('-P', 'a', '--password-file', 'b'), io),
     (e: unknown) => e instanceof UsageError && e.message === '-P and --password-file cannot be used together.');
 });

@@ -54,13 +54,13 @@ export const g: string | true | undefined = clear.password;
 export const h = pub.tpoic;
 export const i = sub.filterOutt;
 export const j: string | undefined = pub.port;
-export const k = sub.maxInflight;
+export const k = sub.repeat;
 `);
   assert.deepEqual(errors.map((e) => e.replace(/ on type '[^']*'/, " on type '...'")), [
     "TS2551 line 8: Property 'tpoic' does not exist on type '...'. Did you mean 'topic'?",
     "TS2551 line 9: Property 'filterOutt' does not exist on type '...'. Did you mean 'filterOut'?",
     "TS2322 line 10: Type 'number | undefined' is not assignable to type 'string | undefined'.   Type 'number' is not assignable to type 'string'.",
-    // tssub has no -M
-    "TS2339 line 11: Property 'maxInflight' does not exist on type '...'.",
+    // tssub has no --repeat (tspub's)
+    "TS2339 line 11: Property 'repeat' does not exist on type '...'.",
   ]);
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBin } from './helpers/run-bin.ts';
+import { runBin, use1 } from './helpers/run-bin.ts';
 import { startFakeBroker, acceptConnect, autoAck, type FakeBroker } from './helpers/fake-broker.ts';
 import { makeCerts, type Certs } from './helpers/certs.ts';
 
@@ -49,9 +49,9 @@ const cases: Array<[string, () => string[], () => string]> = [
   ['--capath through a file', () => ['--capath', under], () => `Error: cannot read --capath directory '${under}': a component of the path is not a directory`],
   ['--cert a directory', () => ['--cafile', c.ca, '--cert', dir, '--key', c.clientKey], () => `Error: cannot read --cert '${dir}': is a directory`],
   ['--key through a file', () => ['--cafile', c.ca, '--cert', c.clientCert, '--key', under], () => `Error: cannot read --key '${under}': a component of the path is not a directory`],
-  ['--password-file through a file', () => ['-u', 'u', '--password-file', under], () => `Error: --password-file: cannot read '${under}': a component of the path is not a directory.`],
-  ['--key-passphrase-file through a file', () => [...tls(), '--key-passphrase-file', under], () => `Error: --key-passphrase-file: cannot read '${under}': a component of the path is not a directory.`],
-  ['--key-passphrase-file a directory', () => [...tls(), '--key-passphrase-file', dir], () => `Error: --key-passphrase-file: cannot read '${dir}': is a directory.`],
+  ['--password-file through a file', () => ['-u', 'u', '--password-file', under], () => use1('tspub', `Error: Unable to read --password-file file "${under}": a component of the path is not a directory.`)],
+  ['--key-passphrase-file through a file', () => [...tls(), '--key-passphrase-file', under], () => use1('tspub', `Error: Unable to read --key-passphrase-file file "${under}": a component of the path is not a directory.`)],
+  ['--key-passphrase-file a directory', () => [...tls(), '--key-passphrase-file', dir], () => use1('tspub', `Error: Unable to read --key-passphrase-file file "${dir}": is a directory.`)],
   ['-f through a file', () => ['-f', under], () => `Error: -f: cannot read '${under}': a component of the path is not a directory.`],
   ['--unix a directory', () => ['--unix', dir], () => `Error: --unix: '${dir}' is not a Unix socket (it is a directory)`],
   ['--unix a regular file', () => ['--unix', file], () => `Error: --unix: '${file}' is not a Unix socket (it is a regular file)`],
@@ -69,7 +69,9 @@ for (const [name, args, line] of cases) {
   test(`tspub ${name}`, async () => {
     const before = fb.connections.length;
     const r = await runBin('tspub', ['-h', '127.0.0.1', '-p', String(fb.port), ...msg(args()), ...args()]);
-    assert.deepEqual([r.code, r.stderr, r.out], [1, `${line()}\n`, '']);
+    // argument errors end with the Use line (use1), the others are one line
+    const want = line();
+    assert.deepEqual([r.code, r.stderr, r.out], [1, want.endsWith('\n') ? want : `${want}\n`, '']);
     assert.doesNotMatch(r.stderr, /\bE[A-Z]{3,}\b/, 'no errno name');
     assert.equal(fb.connections.length, before, 'no connection may be attempted');
   });

@@ -9,7 +9,7 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binPath, runBin, spawnProcess, type BinResult } from './helpers/run-bin.ts';
+import { binPath, runBin, spawnProcess, type BinResult, use1 } from './helpers/run-bin.ts';
 import { CLIENT_LISTENERS, startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { mosqPub, requireMosquittoClients } from './helpers/mosq-clients.ts';
 import type { Certs } from './helpers/certs.ts';
@@ -25,7 +25,7 @@ let n = 0;
 const fresh = (): string => `pass/t${++n}`;
 
 const WRONG = 'Error: TLS: cannot decrypt the --key file: wrong or missing passphrase\n';
-const missing = (key: string): string => `Error: --key '${key}' is encrypted: give its passphrase with --key-passphrase-file FILE or TSMQTT_KEY_PASSPHRASE.\n`;
+const missing = (key: string, tool = 'tspub'): string => use1(tool, `Error: --key '${key}' is encrypted: give its passphrase with --key-passphrase-file FILE or TSMQTT_KEY_PASSPHRASE.`);
 
 before(async () => {
   requireMosquittoClients();
@@ -89,16 +89,16 @@ test('a wrong passphrase: one exact line, exit 1, no connection (file, environme
 test('an encrypted key, no passphrase and no terminal: the error before connecting, exit 1', async () => {
   // setsid: no controlling terminal at all, so not even /dev/tty can be opened
   const noTty = (tool: string, args: string[]) => spawnProcess('setsid', ['-w', process.execPath, binPath(tool), ...args]).exited();
-  const runs: Array<[string, () => Promise<BinResult>]> = [
-    ['tspub, stdin and stderr are pipes', () => runBin('tspub', [...mtls(), '-t', fresh(), '-m', 'x'])],
-    ['tspub without a terminal', () => noTty('tspub', [...mtls(), '-t', fresh(), '-m', 'x'])],
-    ['tssub without a terminal', () => noTty('tssub', [...mtls(), '-t', fresh(), '-E'])],
-    ['tsclear without a terminal', () => noTty('tsclear', [...mtls(), '-t', `${fresh()}/#`, '--dry-run'])],
+  const runs: Array<[string, string, () => Promise<BinResult>]> = [
+    ['tspub, stdin and stderr are pipes', 'tspub', () => runBin('tspub', [...mtls(), '-t', fresh(), '-m', 'x'])],
+    ['tspub without a terminal', 'tspub', () => noTty('tspub', [...mtls(), '-t', fresh(), '-m', 'x'])],
+    ['tssub without a terminal', 'tssub', () => noTty('tssub', [...mtls(), '-t', fresh(), '-E'])],
+    ['tsclear without a terminal', 'tsclear', () => noTty('tsclear', [...mtls(), '-t', `${fresh()}/#`, '--dry-run'])],
   ];
-  for (const [what, run] of runs) {
+  for (const [what, tool, run] of runs) {
     const mark = m.logMark();
     const r = await run();
-    assert.deepEqual([r.code, r.stderr, r.out], [1, missing(c.clientKeyEncrypted), ''], what);
+    assert.deepEqual([r.code, r.stderr, r.out], [1, missing(c.clientKeyEncrypted, tool), ''], what);
     assert.deepEqual(connectionsSince(mark), [], `${what}: no connection may be attempted`);
   }
 });
@@ -130,9 +130,9 @@ test('an unencrypted key asks for nothing, even on a terminal', async () => {
 
 test('--key-passphrase-file errors: unreadable, or without --key', async () => {
   const cases: Array<[string[], string]> = [
-    [[...mtls(), '--key-passphrase-file', dir], `Error: --key-passphrase-file: cannot read '${dir}': is a directory.\n`],
-    [[...mtls(), '--key-passphrase-file', join(dir, 'none')], `Error: --key-passphrase-file: cannot read '${join(dir, 'none')}': no such file.\n`],
-    [['-p', String(m.ports.tcp), '--key-passphrase-file', rightFile], 'Error: --key-passphrase-file needs --key (the encrypted client key it unlocks).\n'],
+    [[...mtls(), '--key-passphrase-file', dir], use1('tspub', `Error: Unable to read --key-passphrase-file file "${dir}": is a directory.`)],
+    [[...mtls(), '--key-passphrase-file', join(dir, 'none')], use1('tspub', `Error: Unable to read --key-passphrase-file file "${join(dir, 'none')}": no such file.`)],
+    [['-p', String(m.ports.tcp), '--key-passphrase-file', rightFile], use1('tspub', 'Error: --key-passphrase-file needs --key (the encrypted client key it unlocks).')],
   ];
   for (const [args, line] of cases) {
     const r = await runBin('tspub', [...args, '-t', fresh(), '-m', 'x']);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
-import { runBin, spawnProcess, binPath, isolatedHome } from './helpers/run-bin.ts';
+import { runBin, spawnProcess, binPath, isolatedHome, use1, use2 } from './helpers/run-bin.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { branch, connect, lines, retainedNow, seed } from './helpers/tsclear-helpers.ts';
@@ -223,25 +223,25 @@ test('refused connection: exit code is the CONNACK reason code', async () => {
 });
 
 const BAD: Array<[string[], string]> = [
-  [[], "Error: no topic filter given: name what to clear with -t, e.g. tsclear -t 'devices/#' --dry-run\n"],
-  [['-t', 'a/#/b'], "Error: -t: 'a/#/b': '#' must be a whole level and the last one.\n"],
-  [['-t', 'x', '-T', 'a+'], "Error: -T: 'a+': '+' must be a whole level.\n"],
-  [['-t', 'x', '--match', '('], "Error: --match: invalid regular expression '(': /(/u: Unterminated group.\n"],
-  [['-t', 'x', '--quiet-time', '0'], 'Error: --quiet-time: the quiet time must be more than 0 seconds (e.g. 0.3).\n'],
-  [['-t', 'x', '--quiet-time', 'soon'], "Error: --quiet-time: 'soon' is not a number of seconds (e.g. 0.5).\n"],
-  [['-t', 'x', '--verify', '--no-verify'], 'Error: --verify and --no-verify cannot be used together.\n'],
-  [['-t', 'x', '-q', '3'], "Error: -q: invalid QoS '3' (use 0, 1 or 2).\n"],
-  [['-t', 'x', '--confirm-above', '-1'], 'Error: --confirm-above: count -1 is out of range (0-2147483647).\n'],
-  [['-t', 'x', '-V', '311', '-D', 'connect', 'user-property', 'a', 'b'], 'Error: -D sets MQTT 5 properties, but -V asks for MQTT 3.1.1; drop -V or use -V 5.\n'],
-  [['-t', '$share/g/x/#'], "Error: -t: '$share/g/x/#': a shared subscription receives no retained messages; use the filter without '$share/<group>/'.\n"],
-  [['-t', 'x', '--retained-only'], "Error: Unknown option '--retained-only'.\n"],
+  [[], use1('tsclear', "Error: You must specify a topic filter to clear (-t), e.g. tsclear -t 'devices/#' --dry-run")],
+  [['-t', 'a/#/b'], use1('tsclear', "Error: Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards correct?")],
+  [['-t', 'x', '-T', 'a+'], use1('tsclear', "Error: Invalid filter topic 'a+', are all '+' and '#' wildcards correct?")],
+  [['-t', 'x', '--match', '('], use2('tsclear', "Error: Invalid --match regular expression '(': Unterminated group.")],
+  [['-t', 'x', '--quiet-time', '0'], use2('tsclear', 'Error: --quiet-time argument must be more than 0 seconds (e.g. 0.3).')],
+  [['-t', 'x', '--quiet-time', 'soon'], use2('tsclear', 'Error: --quiet-time argument must be a number of seconds from 0 to 2147483.')],
+  [['-t', 'x', '--verify', '--no-verify'], use2('tsclear', 'Error: --verify and --no-verify cannot be used together.')],
+  [['-t', 'x', '-q', '3'], use1('tsclear', 'Error: Invalid QoS given: 3')],
+  [['-t', 'x', '--confirm-above', '-1'], use2('tsclear', 'Error: Invalid --confirm-above value given, it must be between 0 and 2147483647 inclusive.')],
+  [['-t', 'x', '-V', '311', '-D', 'connect', 'user-property', 'a', 'b'], use1('tsclear', 'Error: -D sets MQTT 5 properties, but -V asks for MQTT 3.1.1; drop -V or use -V 5.')],
+  [['-t', '$share/g/x/#'], use1('tsclear', "Error: Invalid subscription topic '$share/g/x/#': a shared subscription receives no retained messages; use the filter without '$share/<group>/'.")],
+  [['-t', 'x', '--retained-only'], use1('tsclear', "Error: Unknown option '--retained-only'.")],
 ];
 
 test('bad input: one error line, exit 1, no connection attempted', async () => {
   for (const [args, err] of BAD) {
     // port 1 would refuse: an error about connecting would show that parsing let it through
     const r = await runBin('tsclear', ['-p', '1', ...args]);
-    assert.equal(r.stderr.split('\n\nUsage:')[0]!.replace(/\n?$/, '\n'), err, args.join(' '));
+    assert.equal(r.stderr, err, args.join(' '));
     assert.equal(r.code, 1, args.join(' '));
     assert.equal(r.out, '', args.join(' '));
   }

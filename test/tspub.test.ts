@@ -161,7 +161,7 @@ test('options file: ~/.config/tspub, else mosquitto_pub; the command line wins',
   mkdirSync(xdg, { recursive: true });
   writeFileSync(join(xdg, 'tspub'), '-q 7\n');
   const bad = await runBin('tspub', ['-t', 'a', '-m', 'x'], { home, env: { XDG_CONFIG_HOME: xdg } });
-  assert.equal(bad.stderr, `Error: ${join(xdg, 'tspub')} line 1: -q: invalid QoS '7' (use 0, 1 or 2).\n`);
+  assert.equal(bad.stderr, `Error: ${join(xdg, 'tspub')} line 1: Invalid QoS given: 7\n\nUse 'tspub --help' to see usage.\n`);
   assert.equal(bad.code, 1);
 });
 

@@ -14,10 +14,13 @@
 // reject with what was printed so far), home (default: a fresh isolatedHome() per call),
 // cwd (default: the repo root).
 // Child env: PATH (inherited), HOME=<home>, XDG_CONFIG_HOME=<home>/.config, nothing else
-// inherited (no NO_COLOR, FORCE_COLOR, NODE_OPTIONS or test-runner variables) unless opts.env sets it.
+// inherited (no NO_COLOR, FORCE_COLOR, NODE_OPTIONS or test-runner variables) unless opts.env sets it;
+// with opts.emptyEnv nothing at all but opts.env (`env -i`).
+// linkAs('mosquitto_pub', 'tspub'): a symlink of that name to bin/tspub.cjs in a fresh temp dir, run
+// with spawnProcess(link, args, ...) as a script would run mosquitto_pub.
 // Every child still running when this process exits is SIGKILLed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +40,8 @@ export interface BinOptions {
   timeoutMs?: number;
   home?: string;
   cwd?: string;
+  /** start with an empty environment (no PATH, no HOME), plus only what `env` sets: how scripts start clients */
+  emptyEnv?: boolean;
 }
 
 export interface RunningBin {
@@ -77,6 +82,30 @@ export function binPath(name: string): string {
     throw new Error(`${bundle} does not exist: run \`npm run build\` before the tests (is src/commands/${name}.ts there?)`);
   }
   return file;
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** An argument error as the tools print it: the line, one blank line, "Use 'NAME --help' to see usage." */
+export function use1(name: string, line: string): string {
+  return `${line}\n\nUse '${name} --help' to see usage.\n`;
+}
+
+/** The same after two blank lines (mosquitto's missing-value and most value errors) */
+export function use2(name: string, line: string): string {
+  return `${line}\n\n\nUse '${name} --help' to see usage.\n`;
+}
+
+/** A symlink named `name` (mosquitto_pub) to bin/<tool>.cjs, in a fresh temp dir removed at exit; its path. */
+export function linkAs(name: string, tool: string): string {
+  binPath(tool);
+  const dir = mkdtempSync(join(tmpdir(), 'tsmqtt-link-'));
+  homes.add(dir);
+  const link = join(dir, name);
+  symlinkSync(join(ROOT, 'bin', `${tool}.cjs`), link);
+  return link;
 }
 
 export function binEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
@@ -140,7 +169,7 @@ export function spawnProcess(command: string, args: string[], opts: BinOptions =
   const home = opts.home ?? isolatedHome();
   const child = spawn(command, args, {
     cwd: opts.cwd ?? ROOT,
-    env: binEnv(home, opts.env),
+    env: opts.emptyEnv ? definedOnly(opts.env ?? {}) : binEnv(home, opts.env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.add(child);

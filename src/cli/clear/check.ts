@@ -24,12 +24,12 @@ export interface ClearSettings {
 export function clearSettings(store: ClearStore): ClearSettings {
   const filters = store.topic ?? [];
   if (filters.length === 0) {
-    throw new UsageError("no topic filter given: name what to clear with -t, e.g. tsclear -t 'devices/#' --dry-run", { showUsage: true });
+    throw new UsageError("You must specify a topic filter to clear (-t), e.g. tsclear -t 'devices/#' --dry-run");
   }
   const shared = filters.find((f) => f.startsWith('$share/'));
   if (shared !== undefined) {
     // MQTT 5 §4.8.2: retained messages are not sent to a shared subscription
-    throw new UsageError(`-t: '${shared}': a shared subscription receives no retained messages; use the filter without '$share/<group>/'.`);
+    throw new UsageError(`Invalid subscription topic '${shared}': a shared subscription receives no retained messages; use the filter without '$share/<group>/'.`);
   }
   const versionChosen = store.protocolVersion !== undefined || (store.properties?.length ?? 0) > 0;
   return {

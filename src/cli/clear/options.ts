@@ -2,7 +2,7 @@
 // them, and tsclear's own (dry run, confirmation, match, snapshot quiet time, JSON). The parser,
 // --help and check.ts all read this one table.
 import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, filterOption, propertyOption, topicOption, urlOption, type CommonStore } from '../options/common-options.ts';
-import { UsageError } from '../runtime/errors.ts';
+import { argError } from '../runtime/errors.ts';
 import { intIn, MAX_SECONDS, optionTable, seconds, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
 import { exitStatusHelp } from '../runtime/exit-codes.ts';
@@ -14,13 +14,13 @@ const regex = (raw: string, name: string): RegExp => {
   try {
     return new RegExp(raw, 'u');
   } catch (err) {
-    throw new UsageError(`${name}: invalid regular expression '${raw}': ${(err as Error).message.replace(/^Invalid regular expression: /, '')}.`);
+    throw argError(`Invalid ${name} regular expression '${raw}': ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/u?: /, '')}.`);
   }
 };
 
 const quietTime = (raw: string, name: string): number => {
   const ms = seconds(raw, name);
-  if (ms < 1) throw new UsageError(`${name}: the quiet time must be more than 0 seconds (e.g. 0.3).`);
+  if (ms < 1) throw argError(`${name} argument must be more than 0 seconds (e.g. 0.3).`);
   return ms;
 };
 
@@ -30,7 +30,7 @@ export const CLEAR_OPTIONS = [
   { key: 'match', names: ['--match'], kind: 'value', arg: 'regex', group: 'message', parse: regex, help: 'clear only topics this regular expression (JavaScript syntax) finds a match in' },
   { key: 'dryRun', names: ['-n', '--dry-run'], kind: 'flag', group: 'message', help: 'list what would be cleared (topic, payload bytes, preview) and clear nothing' },
   { key: 'yes', names: ['-y', '--yes'], kind: 'flag', group: 'message', help: 'clear without asking (needed when there is no terminal to ask on)' },
-  { key: 'confirmAbove', names: ['--confirm-above'], kind: 'value', arg: 'N', group: 'message', parse: intIn(0, 2_147_483_647, 'count'), help: `on a terminal, ask before clearing more than N retained messages (default ${DEFAULT_CONFIRM_ABOVE})` },
+  { key: 'confirmAbove', names: ['--confirm-above'], kind: 'value', arg: 'N', group: 'message', parse: intIn(0, 2_147_483_647, '--confirm-above value'), help: `on a terminal, ask before clearing more than N retained messages (default ${DEFAULT_CONFIRM_ABOVE})` },
   { key: 'quietTime', names: ['--quiet-time'], kind: 'value', arg: 'seconds', group: 'message', parse: quietTime, help: `the snapshot ends this long after the last retained message, more than 0 and up to ${MAX_SECONDS} seconds (default ${DEFAULT_QUIET_MS / 1000}), or earlier when a live message arrives on every filter` },
   { key: 'verify', names: ['--verify'], kind: 'flag', group: 'message', exclusive: 'verify', help: 'read the cleared topics back afterwards (default with MQTT 3.1/3.1.1 and -q 0, where the broker cannot report a refused clear)' },
   { key: 'noVerify', names: ['--no-verify'], kind: 'flag', group: 'message', exclusive: 'verify', help: 'do not read the cleared topics back' },

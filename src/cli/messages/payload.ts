@@ -45,14 +45,17 @@ export interface Payload {
   what: string;
 }
 
+/** mosquitto_pub loads -f and -s after its options ("Error loading input file"): no Use line after these */
+const LOADING = { tail: 'none' } as const;
+
 function readPayloadFile(path: string): Buffer {
   try {
     // a file that cannot fit is refused before it is read into memory
-    if (statSync(path).size > MAX_REMAINING_LENGTH) throw new UsageError(TOO_LARGE);
+    if (statSync(path).size > MAX_REMAINING_LENGTH) throw new UsageError(TOO_LARGE, LOADING);
     return readFileSync(path);
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`-f: cannot read '${path}': ${fsErrorText(err)}.`);
+    throw new UsageError(`-f: cannot read '${path}': ${fsErrorText(err)}.`, LOADING);
   }
 }
 
@@ -60,7 +63,7 @@ export function readPayload(src: PayloadSource, io: StdinIo): Payload {
   if (src.message !== undefined) return { payload: Buffer.from(src.message), what: '-m' };
   if (src.file !== undefined) return { payload: readPayloadFile(src.file), what: `-f '${src.file}'` };
   if (src.stdinFile) {
-    if (io.stdinIsDirectory?.()) throw new UsageError('-s: standard input is a directory, not a message.');
+    if (io.stdinIsDirectory?.()) throw new UsageError('-s: standard input is a directory, not a message.', LOADING);
     return { payload: io.readStdin(), what: '-s' };
   }
   return { payload: Buffer.alloc(0), what: '-n' };

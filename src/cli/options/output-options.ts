@@ -1,15 +1,18 @@
 // The options of the tools that print received messages (tssub, tsrr): -v, -F, -N, --pretty,
 // --json, and -W's value. Defined once here so that both tools parse and document them alike.
-import { UsageError } from '../runtime/errors.ts';
-import { intIn, MAX_SECONDS, type OptionSpec } from './option-spec.ts';
+import { argError } from '../runtime/errors.ts';
+import { decimal, MAX_SECONDS, shownNumber, type OptionSpec } from './option-spec.ts';
 
-/** -W: whole seconds; below 1 in mosquitto's words ('Invalid timeout "0".'), above what a Node timer holds in ours */
-export const waitTimeout = (raw: string, name: string): number => {
-  const s = raw.trim();
-  if (/^[+-]?\d+$/.test(s) && Number(s) < 1) throw new UsageError(`Invalid timeout "${Number(s)}".`);
-  if (/^\d+$/.test(s) && Number(s) > MAX_SECONDS) throw new UsageError(`${name}: ${s} is out of range (1-${MAX_SECONDS} seconds).`);
-  return intIn(1, MAX_SECONDS, 'timeout')(raw, name);
+/** -C and -W: a whole number from 1, in mosquitto's words ("Invalid timeout \"0\"."); a word is shown as mosquitto's atoi reads it */
+export const fromOne = (what: string, max: number) => (raw: string): number => {
+  const n = decimal(raw);
+  if (n === undefined || n < 1) throw argError(`Invalid ${what} "${shownNumber(raw, (v) => v < 1)}".`);
+  if (n > max) throw argError(`Invalid ${what} "${n}": at most ${max}.`);
+  return n;
 };
+
+/** -W: whole seconds, at most what a Node timer holds */
+export const waitTimeout = fromOne('timeout', MAX_SECONDS);
 
 export const OUTPUT_OPTIONS = [
   { key: 'verbose', names: ['-v', '--verbose'], kind: 'flag', group: 'output', help: 'print "topic payload" (with --pretty a JSON payload indented; on a terminal the topic coloured)' },

@@ -1,6 +1,6 @@
-// argv (+ the default options file) → the tool's typed store. The command line is parsed after the
-// file, so it wins.
-import { loadConfigFile } from './config-file.ts';
+// argv (+ the options file: -o FILE, else the default one) → the tool's typed store. The command
+// line is parsed after the file, so it wins.
+import { loadConfigFile, loadOptionsFile, optionsFileArg } from './config-file.ts';
 import { OptionTable, parseWords, type Store } from './option-spec.ts';
 
 export interface ParseRequest<S extends object> {
@@ -8,6 +8,8 @@ export interface ParseRequest<S extends object> {
   tool: string;
   /** mosquitto's tool whose options file is read when ours is absent: 'mosquitto_pub' */
   mosquittoTool?: string;
+  /** the name the tool was invoked as: invoked as mosquitto_pub, it reads mosquitto_pub's file first */
+  invokedAs?: string;
   table: OptionTable<S>;
   argv: string[];
   env: NodeJS.ProcessEnv;
@@ -24,7 +26,10 @@ export function parseOptions<S extends object>(req: ParseRequest<S>): Parsed<S> 
   let store: Store = {};
   let configFile: string | undefined;
   try {
-    configFile = loadConfigFile(req.tool, req.mosquittoTool, req.table, store, req.env);
+    // mosquitto 2.1 looks for -o before anything else, so that the file's options come first
+    const explicit = optionsFileArg(req.argv);
+    configFile = explicit !== undefined ? loadOptionsFile(explicit, req.table, store)
+      : loadConfigFile({ tool: req.tool, mosquittoTool: req.mosquittoTool, invokedAs: req.invokedAs }, req.table, store, req.env);
   } catch (err) {
     // --help and --version must work even with a broken options file
     if (!req.argv.includes('--help') && !req.argv.includes('--version')) throw err;

@@ -14,7 +14,7 @@
 // resolvePassword settles it too (into store.keyPassphrase, which buildSession hands to TLS), so
 // every tool asks for its secrets at one point, before connecting.
 import { openSync, readFileSync } from 'node:fs';
-import { UsageError } from '../runtime/errors.ts';
+import { argError, UsageError } from '../runtime/errors.ts';
 import type { CommonStore } from './common-options.ts';
 import { clientKeyInUse } from './session-options.ts';
 import { fsErrorText } from '../../session/fs-error-text.ts';
@@ -23,12 +23,13 @@ import { isEncryptedPem } from '../../session/pem-check.ts';
 export const PASSWORD_ENV = 'TSMQTT_PASSWORD';
 export const KEY_PASSPHRASE_ENV = 'TSMQTT_KEY_PASSPHRASE';
 
-const NO_TERMINAL_FOR_PASSWORD = `-P argument given but no password specified (no terminal to prompt on; use --password-file FILE or ${PASSWORD_ENV}).`;
+/** -P without a value and no terminal to ask on: mosquitto's missing-value error (--help tells of --password-file) */
+const noTerminalForPassword = (): UsageError => argError('-P argument given but no password specified.');
 
 export interface PasswordIo {
   env: NodeJS.ProcessEnv;
   /** prompt on the controlling terminal, failing with `noTerminal` when there is none; undefined: do not prompt */
-  prompt?: (question: string, noTerminal: string) => Promise<string>;
+  prompt?: (question: string, noTerminal: UsageError) => Promise<string>;
 }
 
 /** The password (-P, --password-file, TSMQTT_PASSWORD, a prompt); also settles store.keyPassphrase. */
@@ -47,9 +48,9 @@ async function passwordOf(store: CommonStore, io: PasswordIo): Promise<string | 
   if (typeof p === 'string') return p;
   if (store.passwordFile !== undefined) return readSecretFile(store.passwordFile, '--password-file');
   if (p === true) {
-    if (!io.prompt) throw new UsageError(NO_TERMINAL_FOR_PASSWORD);
+    if (!io.prompt) throw noTerminalForPassword();
     const user = store.username === undefined ? '' : ` for ${store.username}`;
-    return io.prompt(`Password${user}: `, NO_TERMINAL_FOR_PASSWORD);
+    return io.prompt(`Password${user}: `, noTerminalForPassword());
   }
   const fromEnv = io.env[PASSWORD_ENV];
   if (fromEnv !== undefined && store.username !== undefined) return fromEnv;
@@ -73,8 +74,8 @@ async function resolveKeyPassphrase(store: CommonStore, io: PasswordIo): Promise
     return undefined;
   }
   if (!isEncryptedPem(pem)) return undefined;
-  const noTerminal = `--key '${key}' is encrypted: give its passphrase with --key-passphrase-file FILE or ${KEY_PASSPHRASE_ENV}.`;
-  if (!io.prompt) throw new UsageError(noTerminal);
+  const noTerminal = new UsageError(`--key '${key}' is encrypted: give its passphrase with --key-passphrase-file FILE or ${KEY_PASSPHRASE_ENV}.`);
+  if (!io.prompt) throw noTerminal;
   return io.prompt('Enter PEM pass phrase:', noTerminal);
 }
 
@@ -84,20 +85,20 @@ function readSecretFile(path: string, option: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`${option}: cannot read '${path}': ${fsErrorText(err)}.`);
+    throw new UsageError(`Unable to read ${option} file "${path}": ${fsErrorText(err)}.`);
   }
   const nl = text.indexOf('\n');
   return (nl < 0 ? text : text.slice(0, nl)).replace(/\r$/, '');
 }
 
 /** Reads a line from /dev/tty with echo off; fails with `noTerminal` when the process has no terminal. */
-export async function ttyPrompt(question: string, noTerminal = NO_TERMINAL_FOR_PASSWORD): Promise<string> {
+export async function ttyPrompt(question: string, noTerminal: UsageError = noTerminalForPassword()): Promise<string> {
   const tty = await import('node:tty');
   let fd: number;
   try {
     fd = openSync('/dev/tty', 'r+');
   } catch {
-    throw new UsageError(noTerminal);
+    throw noTerminal;
   }
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);

@@ -2,7 +2,8 @@
 // mosquitto_property_check_command, mosquitto_property_check_all), mapped to the session's
 // property objects. Names and commands are case-insensitive, as in mosquitto. Unlike mosquitto
 // (atol), a value that is not a number is refused instead of becoming 0.
-import { UsageError } from '../runtime/errors.ts';
+import { argError, UsageError } from '../runtime/errors.ts';
+import { decimal } from './option-spec.ts';
 import type { ConnectProperties, PublishProperties, SubscribeProperties, UserProperties, WillOptions } from '../../session/types.ts';
 
 type PropType = 'byte' | 'int16' | 'int32' | 'varint' | 'binary' | 'string' | 'pair';
@@ -20,7 +21,7 @@ interface PropInfo {
 
 const PUB_WILL = ['publish', 'will'];
 const PROPS: Record<string, PropInfo> = {
-  'payload-format-indicator': { field: 'payloadFormatIndicator', type: 'byte', commands: PUB_WILL },
+  'payload-format-indicator': { field: 'payloadFormatIndicator', type: 'byte', commands: PUB_WILL, boolean: true },
   'message-expiry-interval': { field: 'messageExpiryInterval', type: 'int32', commands: PUB_WILL },
   'content-type': { field: 'contentType', type: 'string', commands: PUB_WILL },
   'response-topic': { field: 'responseTopic', type: 'string', commands: PUB_WILL },
@@ -65,55 +66,66 @@ export interface PropertyArg {
 
 const MAX: Record<string, number> = { byte: 255, int16: 65535, int32: 4294967295, varint: 268435455 };
 
+/** mosquitto's texts end in "\n\n": two blank lines before the Use line */
+const notEnough = (): UsageError => argError('--property argument given but not enough arguments specified.');
+
 /**
- * Consumes `command name value` (or `command user-property key value`) after -D.
- * `allowed` lists the commands this binary sends (tspub: connect, publish, disconnect, will).
+ * Consumes `command name value` (or `command user-property key value`) after -D, with
+ * cfg_parse_property's checks and texts (names as typed). `allowed` lists the commands this
+ * binary sends (tspub: connect, publish, disconnect, will).
  */
 export function takeProperty(allowed: readonly PropCommand[]) {
-  return (words: readonly string[], i: number, opt: string): [PropertyArg, number] => {
-    if (i + 2 >= words.length) {
-      throw new UsageError(`${opt} argument given but not enough arguments specified (${opt} command name value).`);
-    }
+  return (words: readonly string[], i: number): [PropertyArg, number] => {
+    if (i + 2 >= words.length) throw notEnough();
     const cmdRaw = words[i]!;
     const nameRaw = words[i + 1]!;
     const command = cmdRaw.toLowerCase();
     const name = nameRaw.toLowerCase();
-    if (!COMMANDS.includes(command)) throw new UsageError(`${opt}: invalid command '${cmdRaw}' (use ${allowed.join(', ')}).`);
+    if (!COMMANDS.includes(command)) throw argError('Invalid command given in --property argument.');
     const info = PROPS[name];
-    if (!info) throw new UsageError(`${opt}: invalid property name '${nameRaw}'.`);
+    if (!info) throw argError('Invalid property name given in --property argument.');
     if (info.commands[0] !== '*' && !info.commands.includes(command)) {
-      throw new UsageError(`${opt}: ${name} property not allowed for ${command} (allowed for ${info.commands.join(', ')}).`);
+      throw argError(`${nameRaw} property not allowed for ${cmdRaw} in --property argument.`);
     }
-    if (!(allowed as readonly string[]).includes(command) || (command === 'publish' && name === 'subscription-identifier')) {
-      throw new UsageError(`${opt}: ${name} property not supported for ${command} here${allowed.length ? ` (this tool takes properties for ${allowed.join(', ')})` : ''}.`);
+    // mosquitto refuses these too (auth, the acknowledgements, subscribe beyond its two); a command
+    // this tool never sends (tspub's subscribe) is refused here, where mosquitto keeps it unused
+    if (!(allowed as readonly string[]).includes(command) || (command === 'publish' && name === 'subscription-identifier')
+      || (command === 'subscribe' && name !== 'subscription-identifier' && name !== 'user-property')) {
+      throw argError(`${nameRaw} property not supported for ${cmdRaw} in --property argument.`);
     }
     if (info.type === 'pair') {
-      if (i + 3 >= words.length) throw new UsageError(`${opt} argument given but not enough arguments specified (${opt} ${command} user-property key value).`);
+      if (i + 3 >= words.length) throw notEnough();
       const pair: [string, string] = [words[i + 2]!, words[i + 3]!];
-      for (const part of pair) if (Buffer.byteLength(part) > 65535) throw new UsageError(`${opt}: value too long for property ${name} (max 65535 bytes).`);
+      for (const part of pair) if (Buffer.byteLength(part) > 65535) throw argError(`Property value too long for property ${nameRaw}.`);
       return [{ command: command as PropCommand, name, field: info.field, value: pair }, 4];
     }
     const raw = words[i + 2]!;
-    return [{ command: command as PropCommand, name, field: info.field, value: convert(info, name, raw, opt) }, 3];
+    return [{ command: command as PropCommand, name, field: info.field, value: convert(info, nameRaw, command, raw) }, 3];
   };
 }
 
-function convert(info: PropInfo, name: string, raw: string, opt: string): PropertyArg['value'] {
+/** mosquitto_strerror(MOSQ_ERR_PROTOCOL): what mosquitto_property_check_all's refusal prints */
+const PROTOCOL_ERROR = 'A network protocol error occurred when communicating with the broker.';
+/** client_config_load's name for each command's property list */
+const LIST_NAMES: Record<PropCommand, string> = {
+  connect: 'CONNECT', publish: 'PUBLISH', subscribe: 'SUBSCRIBE', unsubscribe: 'UNSUBSCRIBE', disconnect: 'DISCONNECT', will: 'Will',
+};
+const listError = (command: string, what: string): UsageError => new UsageError(`Error in ${LIST_NAMES[command as PropCommand]} properties: ${what}`, { bare: true });
+
+function convert(info: PropInfo, name: string, command: string, raw: string): PropertyArg['value'] {
   switch (info.type) {
     case 'string':
     case 'binary':
-      if (Buffer.byteLength(raw) > 65535) throw new UsageError(`${opt}: value too long for property ${name} (max 65535 bytes).`);
+      if (Buffer.byteLength(raw) > 65535) throw argError(`Property value too long for property ${name}.`);
       return info.type === 'string' ? raw : Buffer.from(raw);
     default: {
-      if (!/^\d+$/.test(raw.trim())) throw new UsageError(`${opt}: property ${name} needs a number, not '${raw}'.`);
-      const n = Number(raw.trim());
-      if (n > MAX[info.type]!) throw new UsageError(`${opt}: property value (${n}) out of range for property ${name} (0-${MAX[info.type]}).`);
-      if (info.nonZero && n === 0) throw new UsageError(`${opt}: property ${name} must not be 0.`);
-      if (info.boolean) {
-        if (n > 1) throw new UsageError(`${opt}: property ${name} must be 0 or 1.`);
-        return n === 1;
-      }
-      if (name === 'payload-format-indicator') return n === 1;
+      // mosquitto's atol makes a word 0; ours refuses it, in mosquitto's words
+      const n = decimal(raw);
+      if (n === undefined) throw argError(`Property value (${raw}) is not a number for property ${name}.`);
+      if (n < 0 || n > MAX[info.type]!) throw argError(`Property value (${n}) out of range for property ${name}.`);
+      // mosquitto_property_check_all, after the whole command line: the same text here
+      if ((info.nonZero && n === 0) || (info.boolean && n > 1)) throw listError(command, PROTOCOL_ERROR);
+      if (info.boolean) return n === 1;
       return n;
     }
   }
@@ -140,7 +152,7 @@ export function groupProperties(args: PropertyArg[] | undefined): PropertySets {
       const prev = user[k];
       user[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     } else {
-      if (a.field in set) throw new UsageError(`-D ${a.command} ${a.name} given twice (a property other than user-property may appear once).`);
+      if (a.field in set) throw listError(a.command, 'Duplicate property in property list');
       set[a.field] = a.value;
     }
   }

@@ -43,8 +43,9 @@ function protocolOf(store: CommonStore): ProtocolVersion {
 function tlsOptions(store: CommonStore, scheme: UrlScheme | undefined, port: number | undefined): TlsOptions | undefined {
   const psk = pskOption(store);
   if ((store.cert === undefined) !== (store.key === undefined)) {
-    throw new UsageError('Both --cert and --key must be given if one of them is set.');
+    throw new UsageError('Both certfile and keyfile must be provided if one of them is set.');
   }
+  if (store.keyform !== undefined && store.key === undefined) throw new UsageError('If keyform is set, keyfile must be also specified.');
   const useOs = usesOsCerts(store, scheme, port);
   if (!tlsOn(store, scheme, port)) return undefined;
   const t: TlsOptions = psk ? { psk } : {};
@@ -84,8 +85,8 @@ function pskOption(store: CommonStore): TlsOptions['psk'] {
     if (store.pskIdentity !== undefined) throw new UsageError('--psk-identity needs --psk (the pre-shared key, in hex).');
     return undefined;
   }
-  if (store.pskIdentity === undefined) throw new UsageError('--psk-identity required if --psk used.');
   if (store.cafile !== undefined || store.capath !== undefined) throw new UsageError('Only one of --psk or --cafile/--capath may be used at once.');
+  if (store.pskIdentity === undefined) throw new UsageError('--psk-identity required if --psk used.');
   return { key: store.psk, identity: store.pskIdentity };
 }
 
@@ -115,9 +116,9 @@ function transport(store: CommonStore): TransportOptions {
 
 function will(store: CommonStore, version: ProtocolVersion, props: PropertySets): WillOptions | undefined {
   if (store.willTopic === undefined) {
-    if (store.willPayload !== undefined) throw new UsageError('Will payload given, but no will topic given (--will-topic).');
-    if (store.willRetain === true) throw new UsageError('Will retain given, but no will topic given (--will-topic).');
-    if (props.will) throw new UsageError('-D will ... given, but no will topic given (--will-topic).');
+    if (store.willPayload !== undefined) throw new UsageError('Will payload given, but no will topic given.');
+    if (store.willRetain === true) throw new UsageError('Will retain given, but no will topic given.');
+    if (props.will) throw new UsageError('Will properties given (-D will), but no will topic given.');
     return undefined;
   }
   // --will-payload's length: its parser (connection-values.ts)
@@ -153,12 +154,12 @@ export function buildSession(store: CommonStore, ctx: BuildContext): BuiltSessio
     if (!clean && expiry === undefined) expiry = 0xffffffff;
     if (expiry !== undefined && expiry > 0) {
       if (expiry === 0xffffffff && (prefix !== undefined || clientId === undefined)) {
-        throw new UsageError('You must provide a client id (-i) if you are using an infinite session expiry interval.');
+        throw new UsageError('You must provide a client id if you are using an infinite session expiry interval.');
       }
       connectProperties.sessionExpiryInterval = expiry;
     }
   } else if (!clean && (prefix !== undefined || clientId === undefined)) {
-    throw new UsageError('You must provide a client id (-i) if you are using the -c option.');
+    throw new UsageError('You must provide a client id if you are using the -c option.');
   }
   if (clientId === undefined && version === 3) clientId = randomId(ctx.tool);
   if (clientId !== undefined && version !== 5 && clientId === '' && !clean) {
@@ -169,7 +170,8 @@ export function buildSession(store: CommonStore, ctx: BuildContext): BuiltSessio
   fitsField(username, '-u', 'the username');
   fitsField(password, '-P', 'the password');
   if (password !== undefined && username === undefined && version !== 5) {
-    throw new UsageError('A password needs a username (-u) on MQTT 3.1/3.1.1.');
+    // mosquitto_username_pw_set refuses it when the options are set: no Use line
+    throw new UsageError('Problem setting username and/or password.', { tail: 'none' });
   }
   const session: SessionOptions = {
     transport: transport(store),

@@ -3,7 +3,7 @@
 // Like mosquitto, user and password are taken verbatim (no %-decoding); the last '@' ends them, so
 // a password may contain '@'. IPv6 hosts go in brackets: mqtt://[::1]:1883/t.
 // Every message shows the URL with its password masked (maskUrl): `bob:***@host`.
-import { UsageError } from '../runtime/errors.ts';
+import { argError, UsageError } from '../runtime/errors.ts';
 import { maskUrl } from '../../session/mask-url.ts';
 
 export type UrlScheme = 'mqtt' | 'mqtts' | 'ws' | 'wss';
@@ -14,19 +14,22 @@ export interface BrokerUrl {
   port: number;
   username?: string;
   password?: string;
-  /** undefined when the URL has no '/' (mosquitto_sub allows that; mosquitto_pub does not) */
+  /** undefined when the URL has no '/' (-L refuses that: "topic missing", in mosquitto_pub and _sub alike) */
   topic?: string;
 }
 
 // ws:// and wss:// default to MQTT's ports, as mosquitto develop's -L does (and --ws)
 const DEFAULT_PORTS: Record<UrlScheme, number> = { mqtt: 1883, mqtts: 8883, ws: 1883, wss: 8883 };
 
-export function parseBrokerUrl(raw: string, opt = '-L'): BrokerUrl {
+/** mosquitto's "Invalid URL for -L argument specified - ..." with our reason after the dash */
+const invalid = (why: string): UsageError => new UsageError(`Invalid URL for -L argument specified - ${why}.`);
+
+export function parseBrokerUrl(raw: string): BrokerUrl {
   const shown = maskUrl(raw);
   const m = /^([a-zA-Z]+):\/\//.exec(raw);
   const scheme = m?.[1]!.toLowerCase();
   if (!m || !(scheme! in DEFAULT_PORTS)) {
-    throw new UsageError(`${opt}: unsupported URL scheme in '${shown}' (use mqtt://, mqtts://, ws:// or wss://).`);
+    throw argError('Unsupported URL scheme.');
   }
   let rest = raw.slice(m[0].length);
   let topic: string | undefined;
@@ -37,7 +40,7 @@ export function parseBrokerUrl(raw: string, opt = '-L'): BrokerUrl {
   }
   if (!rest.includes('@') && shown !== raw) {
     // the '/' ended the host part inside the password: the rest would be misread as host and port
-    throw new UsageError(`${opt}: invalid URL '${shown}': a '/' in the user name or password is not supported (it ends the host part).`);
+    throw invalid("a '/' in the user name or password is not supported (it ends the host part)");
   }
   let username: string | undefined;
   let password: string | undefined;
@@ -57,7 +60,7 @@ export function parseBrokerUrl(raw: string, opt = '-L'): BrokerUrl {
   let portText: string | undefined;
   if (host.startsWith('[')) {
     const close = host.indexOf(']');
-    if (close < 0) throw new UsageError(`${opt}: invalid URL '${shown}': unclosed '[' in the host.`);
+    if (close < 0) throw invalid("unclosed '[' in the host");
     portText = host.slice(close + 1).startsWith(':') ? host.slice(close + 2) : undefined;
     host = host.slice(1, close);
   } else {
@@ -67,11 +70,11 @@ export function parseBrokerUrl(raw: string, opt = '-L'): BrokerUrl {
       host = host.slice(0, colon);
     }
   }
-  if (host === '') throw new UsageError(`${opt}: invalid URL '${shown}': no host.`);
+  if (host === '') throw invalid('host missing');
   let port = DEFAULT_PORTS[scheme as UrlScheme];
   if (portText !== undefined) {
     if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      throw new UsageError(`${opt}: invalid port '${portText}' in URL '${shown}' (1-65535).`);
+      throw new UsageError(`Invalid port given: ${portText}`);
     }
     port = Number(portText);
   }

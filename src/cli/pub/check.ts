@@ -26,10 +26,10 @@ export function planPublish(store: PubStore, publishProps: PublishProperties | u
   const format = store.lineFormat ?? 'raw';
   const topic = store.topic;
   const modes = MESSAGE_KEYS.filter((k) => store[k] !== undefined);
-  if (topic === undefined && !(store.stdinLine && format !== 'raw')) {
-    throw new UsageError(modes.length === 0 ? 'Both topic and message must be supplied.' : 'No topic given: use -t topic or -L mqtt://host/topic.', { showUsage: modes.length === 0 });
+  // mosquitto_pub's main: the error, then the whole --help on stdout (-l with a topic per line needs no -t)
+  if ((topic === undefined && !(store.stdinLine && format !== 'raw')) || modes.length === 0) {
+    throw new UsageError('Both topic and message must be supplied.', { tail: 'help' });
   }
-  if (modes.length === 0) throw new UsageError('Both topic and message must be supplied.', { showUsage: true });
   const common: Common = {
     qos: store.qos ?? 0,
     retain: store.retain === true,
@@ -49,7 +49,10 @@ export function planPublish(store: PubStore, publishProps: PublishProperties | u
     stdinFile: store.stdinFile === true,
   }, io);
   // the whole packet counts (topic, packet id, properties), not the payload alone [MQTT-2.2.3]
-  if (oversize({ topic: topic!, payload, ...common }, version, undefined)) throw new UsageError(TOO_LARGE);
+  // -m is refused while parsing in mosquitto (Use line after two blank lines), -f and -s while loading (none)
+  if (oversize({ topic: topic!, payload, ...common }, version, undefined)) {
+    throw new UsageError(TOO_LARGE, store.message !== undefined ? { blank: 2 } : { tail: 'none' });
+  }
   return {
     mode: 'single', topic: topic!, payload, what,
     repeat: store.repeat ?? 1,

@@ -1,7 +1,8 @@
 // tspub's option table: the shared options plus mosquitto_pub's own, plus ours (line formats,
 // --changes-only). Help text, parser and completions read this one table.
 import { COMMON_OPTIONS, ID_RULE, type CommonStore, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
-import { intIn, optionTable, seconds, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
+import { decimal, MAX_SECONDS, optionTable, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
+import { argError } from '../runtime/errors.ts';
 import { parseLineFormat } from '../messages/line-format.ts';
 import { MESSAGE_OPTIONS } from '../options/message-options.ts';
 import type { Tool } from '../runtime/setup.ts';
@@ -9,12 +10,28 @@ import { exitStatusHelp, PUB_EXIT } from '../runtime/exit-codes.ts';
 
 const PUB_PROPERTY_COMMANDS = ['connect', 'publish', 'disconnect', 'will'] as const;
 
+/** --repeat: mosquitto's ">0" (a word, which atoi makes 0, too); our upper bound */
+const repeatCount = (raw: string): number => {
+  const n = decimal(raw);
+  if (n === undefined || n < 1) throw argError('--repeat argument must be >0.');
+  if (n > 2_147_483_647) throw argError('--repeat argument must be at most 2147483647.');
+  return n;
+};
+
+/** --repeat-delay: seconds, may be fractional; mosquitto's ">=0.0" for a negative one; milliseconds */
+const repeatDelay = (raw: string): number => {
+  const s = raw.trim();
+  if (/^-\d*\.?\d+$/.test(s)) throw argError('--repeat-delay argument must be >=0.0.');
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s) || Number(s) > MAX_SECONDS) throw argError(`--repeat-delay argument must be a number of seconds from 0 to ${MAX_SECONDS}.`);
+  return Math.round(Number(s) * 1000);
+};
+
 export const PUB_OPTIONS = [
   topicOption('name', 'topic to publish to'),
   ...MESSAGE_OPTIONS,
   { key: 'retain', names: ['-r', '--retain'], kind: 'flag', group: 'message', help: 'retain the message' },
-  { key: 'repeat', names: ['--repeat'], kind: 'value', arg: 'N', group: 'message', help: 'publish the -m/-f/-s/-n message N times; {{counter}} {{now_ms}} {{now}} {{random}} {{uuid}} in it are filled in', parse: intIn(1, 2_147_483_647, 'repeat count') },
-  { key: 'repeatDelay', names: ['--repeat-delay'], kind: 'value', arg: 'seconds', group: 'message', help: `wait this long between repeats, ${SECONDS_RANGE} seconds (may be fractional)`, parse: seconds },
+  { key: 'repeat', names: ['--repeat'], kind: 'value', arg: 'N', missing: '--repeat argument given but no count specified.', group: 'message', help: 'publish the -m/-f/-s/-n message N times; {{counter}} {{now_ms}} {{now}} {{random}} {{uuid}} in it are filled in', parse: repeatCount },
+  { key: 'repeatDelay', names: ['--repeat-delay'], kind: 'value', arg: 'seconds', missing: '--repeat-delay argument given but no time specified.', group: 'message', help: `wait this long between repeats, ${SECONDS_RANGE} seconds (may be fractional)`, parse: repeatDelay },
   { key: 'lineFormat', names: ['--line-format'], kind: 'value', arg: 'raw|json|tab', group: 'message', help: 'with -l: raw (default); json: {"topic","payload","qos","retain","properties"} per line; tab: topic<TAB>payload', parse: parseLineFormat },
   { key: 'changesOnly', names: ['--changes-only'], kind: 'flag', group: 'message', help: 'with -l: skip a line identical to the last one sent on the same topic' },
   urlOption('name'),
@@ -27,7 +44,7 @@ export const PUB_OPTIONS = [
 export type PubStore = StoreOf<typeof PUB_OPTIONS> & Pick<CommonStore, 'keyPassphrase'>;
 
 export const PUB_TABLE = optionTable(PUB_OPTIONS, [
-  { set: 'message', message: (a, b) => `Only one type of message can be sent at once: ${a} and ${b} given (use one of -m, -f, -s, -l, -n).` },
+  { set: 'message', once: true, message: () => 'Only one type of message can be sent at once.' },
   ID_RULE,
 ]);
 

@@ -1,7 +1,7 @@
 // The one error boundary of every binary: errors become one `Error: ...` line on stderr and the
 // exit code from exit-codes.ts; a stack trace only with --debug. EPIPE on stdout (`| head -1`)
 // ends the program quietly with 0.
-import { UsageError } from './errors.ts';
+import { UsageError, useLine } from './errors.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { paint, useColor } from './terminal.ts';
 
@@ -10,8 +10,13 @@ export interface RunContext {
   quiet: boolean;
   debug: boolean;
   noColor: boolean;
-  /** printed after a UsageError with showUsage */
-  usage?: () => string;
+  /** the name the tool was invoked as (mosquitto_pub through a link): errors and the Use line say it;
+   *  setupTool puts the tool's own name here when there is none */
+  name: string;
+  /** set once setupTool has checked the arguments: a UsageError after that gets no Use line */
+  argumentsChecked?: boolean;
+  /** the --help text, printed on stdout after a UsageError whose tail is 'help' */
+  help?: () => string;
   /** called once before exiting on EPIPE (e.g. end the session cleanly) */
   onEpipe?: () => Promise<void> | void;
   /** 'continue': stdout is only decoration (tspub's -d lines): on EPIPE drop further output and
@@ -35,18 +40,34 @@ export function errorLine(err: unknown, ctx: Pick<RunContext, 'noColor'>): strin
   return `${p.red('Error:')} ${msg}`;
 }
 
-export function run(main: Main, argv: string[] = process.argv.slice(2)): void {
-  const ctx: RunContext = { quiet: false, debug: argv.includes('-d') || argv.includes('--debug'), noColor: argv.includes('--no-color') };
+/**
+ * The name the user invoked: the basename of argv[1] as given (a link named mosquitto_pub keeps its
+ * name; Node does not resolve it there), without .cjs/.js (bin/tspub.cjs run by path is tspub).
+ */
+export function invokedName(script: string | undefined): string {
+  return (script ?? '').replace(/^.*[\\/]/, '').replace(/\.(?:c|m)?js$|\.ts$/, '');
+}
+
+/** `Error: ...` and what mosquitto prints after an argument error (the Use line, or the help on stdout). */
+function reportUsageError(err: UsageError, ctx: RunContext): void {
+  let text = `${err.bare ? err.message : errorLine(err, ctx)}\n`;
+  if (err.tail === 'use' && !ctx.argumentsChecked) text += useLine(err, ctx.name);
+  if (ctx.debug && err.stack) text += `${err.stack}\n`;
+  process.stderr.write(text);
+  if (err.tail === 'help' && ctx.help) process.stdout.write(ctx.help());
+}
+
+export function run(main: Main, argv: string[] = process.argv.slice(2), name = invokedName(process.argv[1])): void {
+  const ctx: RunContext = { quiet: false, debug: argv.includes('-d') || argv.includes('--debug'), noColor: argv.includes('--no-color'), name };
   watchStdout(ctx);
   main(argv, ctx).then(
     // output lost to a failed stdout is a failure even when main finished first
     (code) => exitAfterFlush(outputLost && (code ?? EXIT.OK) === EXIT.OK ? EXIT.FAILURE : (code ?? EXIT.OK)),
     (err: unknown) => {
-      const usage = err instanceof UsageError;
       // mosquitto's --quiet hides runtime errors, never argument errors
-      if (usage || !ctx.quiet) {
+      if (err instanceof UsageError) reportUsageError(err, ctx);
+      else if (!ctx.quiet) {
         let text = `${errorLine(err, ctx)}\n`;
-        if (usage && err.showUsage && ctx.usage) text += `\n${ctx.usage()}`;
         if (ctx.debug && err instanceof Error && err.stack) text += `${err.stack}\n`;
         process.stderr.write(text);
       }

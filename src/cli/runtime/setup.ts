@@ -3,7 +3,7 @@
 // key passphrase), build the session options, run the tool's cross-field check, resolve -S, and
 // route the -d packet lines. Bad input is found before anything touches the network.
 import type { RunContext } from './run.ts';
-import { UsageError } from './errors.ts';
+import type { UsageError } from './errors.ts';
 import { answerCommonFlags } from './info-flags.ts';
 import { VERSION } from './version.ts';
 import { parseOptions } from '../options/parse-options.ts';
@@ -12,7 +12,7 @@ import type { CommonStore } from '../options/common-options.ts';
 import { buildSession, type BuiltSession } from '../options/session-options.ts';
 import { resolvePassword, ttyPrompt } from '../options/password.ts';
 import { applySrv } from '../options/srv.ts';
-import { usageText, type HelpPage } from '../options/help.ts';
+import { helpText, type HelpPage } from '../options/help.ts';
 import type { ProtocolVersion } from '../../session/types.ts';
 
 /** What the shared setup reads of any tool's store: the shared options, and tspub's --completion. */
@@ -72,18 +72,19 @@ export function helpPage<S extends ToolStore>(tool: Tool<S>): HelpPage {
  * /dev/tty). isatty, not process.stdin: that would set up a stream -m never reads; node:tty is
  * loaded only here (it loads node:net: ~1 ms of every start).
  */
-async function promptWhenInteractive(question: string, noTerminal: string): Promise<string> {
+async function promptWhenInteractive(question: string, noTerminal: UsageError): Promise<string> {
   const { isatty } = await import('node:tty');
-  if (!isatty(0) && !isatty(2)) throw new UsageError(noTerminal);
+  if (!isatty(0) && !isatty(2)) throw noTerminal;
   return ttyPrompt(question, noTerminal);
 }
 
 /** undefined when --help, --version or --completion was answered: the command exits 0. */
 export async function setupTool<S extends ToolStore, Early = undefined, Plan = undefined>(tool: Tool<S>, argv: string[], ctx: RunContext,
   hooks: SetupHooks<S, Early, Plan> = {}): Promise<ToolSetup<S, Early, Plan> | undefined> {
-  ctx.usage = () => usageText(helpPage(tool));
+  if (!ctx.name) ctx.name = tool.name;
+  ctx.help = () => helpText(helpPage(tool));
   if (tool.stdoutIsDecoration) ctx.epipe = 'continue';
-  const { store } = parseOptions({ tool: tool.name, mosquittoTool: tool.mosquittoName, table: tool.table, argv, env: process.env });
+  const { store } = parseOptions({ tool: tool.name, mosquittoTool: tool.mosquittoName, invokedAs: ctx.name, table: tool.table, argv, env: process.env });
   if (answerCommonFlags(store, ctx, helpPage(tool))) return undefined;
   if (store.completion !== undefined) {
     const { completionScript } = await import('../options/completion.ts');
@@ -109,5 +110,7 @@ export async function setupTool<S extends ToolStore, Early = undefined, Plan = u
     await applySrv(store, built.session.transport.kind === 'tls');
     built = build();
   }
+  // what goes wrong from here on is no argument error: no Use line (tsclear's missing --yes)
+  ctx.argumentsChecked = true;
   return { store, early, plan, built, build };
 }

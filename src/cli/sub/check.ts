@@ -19,7 +19,8 @@ export interface SubOutput {
 /** `decorate`: stdout is a terminal (colour as the policy says); `warn`: a runtime error line for stderr */
 export function checkSubOptions(store: SubStore, decorate: { color: boolean } | undefined, warn: (line: string) => void): SubOutput {
   const filters = store.topic ?? [];
-  if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t filter).', { showUsage: true });
+  // mosquitto 2.1's text (2.0.11: "... to subscribe to."); tssub does not yet run with -U alone
+  if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
   const printer = createPrinter({
     format: store.format,
     verbose: store.verbose === true,

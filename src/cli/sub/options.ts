@@ -1,24 +1,25 @@
 // tssub's option table: the shared options plus mosquitto_sub's own, plus ours (--json, --snapshot).
 import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, filterOption, propertyOption, topicOption, urlOption, type CommonStore } from '../options/common-options.ts';
-import { UsageError } from '../runtime/errors.ts';
-import { intIn, MAX_SECONDS, optionTable, withoutOptions, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
+import { argError } from '../runtime/errors.ts';
+import { MAX_SECONDS, optionTable, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
-import { OUTPUT_OPTIONS, waitTimeout } from '../options/output-options.ts';
+import { OUTPUT_OPTIONS, fromOne, waitTimeout } from '../options/output-options.ts';
 import { exitStatusHelp } from '../runtime/exit-codes.ts';
 
 const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
 
-/** --random-filter: percentage 0-100 (may be fractional), kept as hundredths of a percent like mosquitto */
-const percent = (raw: string, name: string): number => {
+/** --random-filter: percentage 0.1-100 (may be fractional), kept as hundredths of a percent */
+const percent = (raw: string): number => {
   const s = raw.trim();
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s) || Number(s) > 100) throw new UsageError(`${name}: '${raw}' is not a percentage between 0 and 100 (e.g. 50 or 12.5).`);
-  return Math.round(Number(s) * 100);
+  const n = Number(s);
+  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s) || n < 0.1 || n > 100) throw argError('--random-filter chance must be between 0.1-100.0');
+  return Math.round(n * 100);
 };
 
 /** --retain-handling: develop's words, or the MQTT 5 values 0-2 */
 const retainHandling = (raw: string, name: string): 0 | 1 | 2 => {
   const rh = RETAIN_HANDLING.get(raw);
-  if (rh === undefined) throw new UsageError(`Unknown value '${raw}' for ${name}.`);
+  if (rh === undefined) throw argError(`Unknown value '${raw}' for ${name}.`);
   return rh;
 };
 const RETAIN_HANDLING = new Map<string, 0 | 1 | 2>([['always', 0], ['new', 1], ['never', 2], ['0', 0], ['1', 1], ['2', 2]]);
@@ -27,8 +28,8 @@ export const SUB_OPTIONS = [
   topicOption('filter', 'topic filter to subscribe to (repeatable)'),
   filterOption('filterOut', ['-T', '--filter-out'], 'do not print messages whose topic matches this filter (repeatable)'),
   filterOption('unsubscribe', ['-U', '--unsubscribe'], 'unsubscribe from this filter after subscribing (repeatable)'),
-  { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'exit after printing this many messages', parse: intIn(1, 2_147_483_647, 'message count') },
-  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: waitTimeout },
+  { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'exit after printing this many messages', parse: fromOne('message count', 2_147_483_647) },
+  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', missing: '-W argument given but no timeout specified.', group: 'message', help: `stop after this many seconds, 1-${MAX_SECONDS}; "Timed out" and exit 27 if it ran out`, parse: waitTimeout },
   { key: 'exitAfterSub', names: ['-E'], kind: 'flag', group: 'message', help: 'exit once every subscription is acknowledged' },
   { key: 'noRetain', names: ['-R'], kind: 'flag', group: 'message', help: 'do not print retained ("stale") messages' },
   { key: 'retainedOnly', names: ['--retained-only'], kind: 'flag', group: 'message', help: 'print only retained messages; exit on the first live one' },
@@ -37,12 +38,13 @@ export const SUB_OPTIONS = [
   { key: 'retainAsPublished', names: ['--retain-as-published'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: keep the retain flag as published' },
   { key: 'retainHandling', names: ['--retain-handling'], kind: 'value', arg: 'option', group: 'message', help: 'MQTT 5 subscription option: retained messages on subscribing: always (0), new (1: only for a new subscription) or never (2; -R implies never)', parse: retainHandling },
   { key: 'noLocal', names: ['--no-local'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: do not receive the messages this client publishes (ours; not on $share/ filters)' },
-  { key: 'randomFilter', names: ['--random-filter'], kind: 'value', arg: 'percent', group: 'message', help: 'print only about this percentage of messages', parse: percent },
+  { key: 'randomFilter', names: ['--random-filter'], kind: 'value', arg: 'percent', missing: '--random-filter argument given but no chance specified.', group: 'message', help: 'print only about this percentage of messages', parse: percent },
   ...OUTPUT_OPTIONS,
   { key: 'watch', names: ['-w', '--watch'], kind: 'flag', group: 'output', help: 'on a terminal: one fixed line per topic, updated in place (elsewhere: ignored)' },
   urlOption('filter'),
   propertyOption(SUB_PROPERTY_COMMANDS),
-  ...withoutOptions(COMMON_OPTIONS, 'maxInflight'),
+  // -M too: mosquitto_sub takes it (it bounds --remove-retained's clearing publishes)
+  ...COMMON_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 /** tssub's parsed options, derived from its table (and what resolvePassword settles) */
