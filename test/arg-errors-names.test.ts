@@ -10,6 +10,7 @@ import { isolatedHome, linkAs, runBin, spawnProcess, use1 } from './helpers/run-
 import { mosqSubRun, requireMosquittoClients } from './helpers/mosq-clients.ts';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { invokedName } from '../src/cli/runtime/run.ts';
+import { VERSION } from '../src/cli/runtime/version.ts';
 
 let m: Mosquitto;
 let pubLink: string;
@@ -107,4 +108,15 @@ test('--help and --version end the parse, as in mosquitto; --quiet never hides a
   assert.equal(version.code, 0);
   const quiet = await runBin('tspub', ['--quiet', '-t', 'a', '-m', 'x', '-q', '9']);
   assert.deepEqual([quiet.code, quiet.stderr], [1, use1('tspub', 'Error: Invalid QoS given: 9')]);
+});
+
+test('through a link under the mosquitto name, --help and --version use that name', async () => {
+  for (const [link, name] of [[pubLink, 'mosquitto_pub'], [subLink, 'mosquitto_sub']] as const) {
+    const version = await spawnProcess(process.execPath, [link, '--version'], { home: isolatedHome() }).exited();
+    assert.deepEqual([version.code, version.out], [0, `${name} version ${VERSION} (tsmqtt).\n`]);
+    const help = await spawnProcess(process.execPath, [link, '--help'], { home: isolatedHome() }).exited();
+    assert.equal(help.code, 0);
+    assert.ok(help.out.startsWith(`${name} `), help.out.split('\n')[0]);
+    assert.ok(!/\bts(pub|sub) /.test(help.out.split('\n')[0]!));
+  }
 });

@@ -2,13 +2,12 @@
 // Wiring only: the shared setup with tsrr's checks, then connect and run the requester or the
 // responder. Through a link named mosquitto_rr it calls itself so and reads that options file first.
 import { run, errorLine, type RunContext } from '../cli/runtime/run.ts';
-import { setupTool, type Tool } from '../cli/runtime/setup.ts';
+import { setupTool } from '../cli/runtime/setup.ts';
 import { EXIT } from '../cli/runtime/exit-codes.ts';
 import { useColor } from '../cli/runtime/terminal.ts';
-import { invokedName } from '../cli/runtime/invoked-name.ts';
 import { reportOutages } from '../cli/runtime/outage-notice.ts';
 import { PROCESS_STDIN } from '../cli/messages/payload.ts';
-import { TSRR, type RrStore } from '../cli/rr/options.ts';
+import { TSRR } from '../cli/rr/options.ts';
 import { buildRrPlan, checkRrOutput } from '../cli/rr/check.ts';
 
 /** MQTT 3.1.1 has nothing to match replies with: said once (README: "tsrr on MQTT 3.1.1") */
@@ -16,10 +15,9 @@ const v311Notice = (topic: string): string =>
   `Notice: MQTT 3.1.1 has no Response Topic or Correlation Data: the request goes out plain and the next message on '${topic}' is taken as its reply, unmatched.`;
 
 async function main(argv: string[], ctx: RunContext): Promise<number> {
-  const tool: Tool<RrStore> = invokedName() === 'mosquitto_rr' ? { ...TSRR, name: 'mosquitto_rr', mosquittoName: TSRR.name } : TSRR;
   const warn = (line: string): void => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); };
   const notice = (text: string): void => { if (!ctx.quiet) process.stderr.write(`${text}\n`); };
-  const setup = await setupTool(tool, argv, ctx, {
+  const setup = await setupTool(TSRR, argv, ctx, {
     checkOptions: (store) => checkRrOutput(store,
       process.stdout.isTTY === true ? { color: useColor({ isTTY: true, env: process.env, noColorFlag: ctx.noColor }) } : undefined, warn),
     check: (store, built) => buildRrPlan(store, built, PROCESS_STDIN),

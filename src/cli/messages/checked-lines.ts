@@ -69,7 +69,7 @@ export function checkLines(fd: number, check: (line: Buffer) => string | undefin
   if (carry.length > 0) one(Buffer.concat(carry));
   if (first !== undefined) {
     const more = bad > 1 ? ` (and ${bad - 1} more bad line${bad > 2 ? 's' : ''} after it)` : '';
-    throw new UsageError(`${first}${more}; nothing was published.`);
+    throw new UsageError(`${first}${more}; nothing was published.`, { tail: 'none' }); // the input's fault, not the arguments'
   }
   // at the end of the file now: the read began `total` bytes before it
   const start = Math.max(0, fstatSync(fd).size - total);

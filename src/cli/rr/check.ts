@@ -100,7 +100,7 @@ export function buildRrPlan(store: RrStore, built: BuiltSession, io: StdinIo): R
   }
   if (checkTopicName(topic)) throw new UsageError(`Invalid publish topic '${topic}', does it contain '+' or '#'?`);
   // rr_client.c: the Response Topic is -e's, a second one is refused
-  if (publish?.responseTopic !== undefined) throw new UsageError('Error in PUBLISH properties: Duplicate response topic.');
+  if (publish?.responseTopic !== undefined) throw new UsageError('Error in PUBLISH properties: Duplicate response topic.', { bare: true, tail: 'none' }); // as mosquitto_rr, after its options are loaded
   let source: RequestSource;
   if (store.stdinLine) {
     if (io.stdinIsDirectory?.()) throw new UsageError('-l: standard input is a directory, not lines to send.');

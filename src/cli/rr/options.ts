@@ -5,7 +5,7 @@ import { COMMON_OPTIONS, ID_RULE, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, u
 import { UsageError } from '../runtime/errors.ts';
 import { intIn, optionTable, seconds, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import { MESSAGE_OPTIONS } from '../options/message-options.ts';
-import { OUTPUT_OPTIONS, waitTimeout } from '../options/output-options.ts';
+import { OUTPUT_OPTIONS, fromOne, waitTimeout } from '../options/output-options.ts';
 import { checkTopicName } from '../../protocol/topic.ts';
 import type { Tool } from '../runtime/setup.ts';
 
@@ -17,20 +17,13 @@ const responseTopic = (raw: string): string => {
   return raw;
 };
 
-/** -C: mosquitto_sub's words for a count below 1 */
-const count = (raw: string, name: string): number => {
-  const s = raw.trim();
-  if (/^[+-]?\d+$/.test(s) && Number(s) < 1) throw new UsageError(`Invalid message count "${Number(s)}".`);
-  return intIn(1, 2_147_483_647, 'message count')(raw, name);
-};
-
 export const RR_OPTIONS = [
   // -t is checked in check.ts: a topic name for a request, a filter with --respond
   { key: 'topic', names: ['-t', '--topic'], kind: 'value', arg: 'topic', group: 'message', help: 'topic the request is sent to (with --respond: the filter of the requests to answer)' },
   { key: 'responseTopic', names: ['-e'], kind: 'value', arg: 'response topic', group: 'message', help: 'response topic: subscribed to, and sent as the request\'s Response Topic (with --respond: where requests without one are answered)', parse: responseTopic },
   ...MESSAGE_OPTIONS,
-  { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'wait for this many replies per request (default 1); with --respond: exit after answering this many requests', parse: count },
-  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', group: 'message', help: 'give up after this many seconds: "Timed out" and exit 27 (replies that came are printed)', parse: waitTimeout },
+  { key: 'count', names: ['-C'], kind: 'value', arg: 'count', group: 'message', help: 'wait for this many replies per request (default 1); with --respond: exit after answering this many requests', parse: fromOne('message count', 2_147_483_647) },
+  { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', missing: '-W argument given but no timeout specified.', group: 'message', help: 'give up after this many seconds: "Timed out" and exit 27 (replies that came are printed)', parse: waitTimeout },
   { key: 'noRetain', names: ['-R'], kind: 'flag', group: 'message', help: 'do not take retained ("stale") messages: the default (see --accept-retained)' },
   { key: 'acceptRetained', names: ['--accept-retained'], kind: 'flag', group: 'message', help: 'take retained messages as replies (or requests, with --respond) too' },
   { key: 'retainAsPublished', names: ['--retain-as-published'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: keep the retain flag as published' },

@@ -60,9 +60,11 @@ export interface ToolSetup<S, Early, Plan> {
   build(defaultVersion?: ProtocolVersion): BuiltSession;
 }
 
-export function helpPage<S extends ToolStore>(tool: Tool<S>): HelpPage {
+/** invokedAs: through a link under the mosquitto client's name, --help and --version use that name */
+export function helpPage<S extends ToolStore>(tool: Tool<S>, invokedAs?: string): HelpPage {
+  const asMosquitto = invokedAs !== undefined && invokedAs === tool.mosquittoName;
   return {
-    tool: tool.name, mosquittoTool: tool.mosquittoName, summary: tool.summary, version: VERSION,
+    tool: asMosquitto ? invokedAs : tool.name, mosquittoTool: asMosquitto ? tool.name : tool.mosquittoName, summary: tool.summary, version: VERSION,
     synopsis: tool.synopsis, specs: tool.table.specs, before: tool.helpBefore, after: tool.helpAfter,
   };
 }
@@ -82,10 +84,11 @@ async function promptWhenInteractive(question: string, noTerminal: UsageError): 
 export async function setupTool<S extends ToolStore, Early = undefined, Plan = undefined>(tool: Tool<S>, argv: string[], ctx: RunContext,
   hooks: SetupHooks<S, Early, Plan> = {}): Promise<ToolSetup<S, Early, Plan> | undefined> {
   if (!ctx.name) ctx.name = tool.name;
-  ctx.help = () => helpText(helpPage(tool));
+  const page = helpPage(tool, ctx.name);
+  ctx.help = () => helpText(page);
   if (tool.stdoutIsDecoration) ctx.epipe = 'continue';
   const { store } = parseOptions({ tool: tool.name, mosquittoTool: tool.mosquittoName, invokedAs: ctx.name, table: tool.table, argv, env: process.env });
-  if (answerCommonFlags(store, ctx, helpPage(tool))) return undefined;
+  if (answerCommonFlags(store, ctx, page)) return undefined;
   if (store.completion !== undefined) {
     const { completionScript } = await import('../options/completion.ts');
     process.stdout.write(completionScript(tool.name, tool.table.specs, store.completion));
