@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The tests run against a real mosquitto (Debian's 2.0.11) and compare with mosquitto_pub/sub.
-# Install them when missing and we may (root with apt-get); otherwise say exactly what to run.
+# What the tests need besides node: a real mosquitto (Debian's 2.0.11) and its clients to compare
+# with, openssl for the test certificates, zsh and fish to run the completion scripts, man and groff
+# to render the man pages. Install what is missing when we may (root with apt-get); otherwise say
+# exactly what to run. A missing tool is a failure of the tests, never a skip.
 set -euo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"
+# command -> Debian package
+needs=(mosquitto:mosquitto mosquitto_pub:mosquitto-clients openssl:openssl zsh:zsh fish:fish man:man-db groff:groff-base)
 missing=()
-command -v mosquitto >/dev/null || missing+=(mosquitto)
-command -v mosquitto_pub >/dev/null || missing+=(mosquitto-clients)
-command -v openssl >/dev/null || missing+=(openssl)
+for need in "${needs[@]}"; do
+  command -v "${need%%:*}" >/dev/null || missing+=("${need#*:}")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing ${missing[*]} (Debian packages) for the tests" >&2

@@ -266,7 +266,7 @@ test('-S: SRV lookup picks the lowest priority, then the highest weight; errors 
 });
 
 test('completion: bash script from the option table completes names and values', () => {
-  const script = completionScript('tspub', PUB_OPTIONS, 'bash');
+  const script = completionScript({ name: 'tspub', specs: PUB_OPTIONS }, 'bash');
   const ask = (words: string[]): string => {
     const r = spawnSync('bash', ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _tspub; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' });
     assert.equal(r.stderr, '');
@@ -277,6 +277,6 @@ test('completion: bash script from the option table completes names and values',
   assert.equal(ask(['tspub', '-V', 'mqttv3']), 'mqttv311 mqttv31');
   assert.equal(ask(['tspub', '--will-r']), '--will-retain');
   assert.equal(ask(['tspub', '-m', '']), '');
-  assert.match(completionScript('tspub', PUB_OPTIONS, 'zsh'), /^#compdef tspub\n/);
-  usageError(() => completionScript('tspub', PUB_OPTIONS, 'fish'), "--completion: unknown shell 'fish' (use bash or zsh).");
+  assert.match(completionScript({ name: 'tspub', specs: PUB_OPTIONS }, 'zsh'), /^#compdef tspub\n/);
+  usageError(() => completionScript({ name: 'tspub', specs: PUB_OPTIONS }, 'tcsh'), "--completion: unknown shell 'tcsh' (use bash, zsh or fish).");
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { helpText } from '../src/cli/options/help.ts';
-import { completionScript, zshDescription } from '../src/cli/options/completion.ts';
+import { completionScript, firstClause, shortDescription as zshDescription } from '../src/cli/options/completion.ts';
 import { helpPage, type Tool } from '../src/cli/runtime/setup.ts';
 import { EXIT_CODE_HELP } from '../src/cli/runtime/exit-codes.ts';
 import { TSPUB } from '../src/cli/pub/options.ts';
@@ -60,9 +60,9 @@ test('zsh descriptions: the first clause, cut at a word boundary with an ellipsi
   assert.equal(zshDescription('x'.repeat(90)), `${'x'.repeat(69)}…`);
   let cut = 0;
   for (const tool of TOOLS) {
-    const script = completionScript(tool.name, tool.table.specs, 'zsh');
+    const script = completionScript({ name: tool.name, specs: tool.table.specs }, 'zsh');
     for (const spec of tool.table.specs.filter((x) => !x.hidden)) {
-      const first = spec.help.split(';')[0]!.trim();
+      const first = firstClause(spec.help);
       const d = zshDescription(spec.help);
       if (d === first) continue;
       cut++;

@@ -118,6 +118,7 @@ export const COMMON_OPTIONS = [
   { key: 'version', names: ['--version'], kind: 'flag', group: 'misc', help: 'show the version' },
   // mosquitto 2.1's -o: read before everything else (options-file.ts), in place of the default options file
   { key: 'optionsFile', names: ['-o'], kind: 'value', arg: 'file', missing: '-o argument given but no options file specified.', group: 'misc', help: 'read default options from this file instead of ~/.config/<tool>' },
+  { key: 'completion', names: ['--completion'], kind: 'value', arg: 'bash|zsh|fish', group: 'misc', help: 'print the shell completion script (as in completions/) and exit' },
 ] as const satisfies readonly OptionSpec[];
 
 /**
@@ -142,9 +143,11 @@ export const WILL_SYNOPSIS = '[--will-topic topic [--will-payload payload] [--wi
 
 /** -D / --property for the commands this binary sends. */
 export function propertyOption(allowed: readonly PropCommand[]):
-  OptionSpec<'properties', PropertyArg> & { take(words: readonly string[], i: number, name: string): [PropertyArg, number]; repeat: true } {
+  OptionSpec<'properties', PropertyArg> & { take(words: readonly string[], i: number, name: string): [PropertyArg, number]; repeat: true; commands: readonly PropCommand[] } {
   return {
     key: 'properties', names: ['-D', '--property'], kind: 'property', arg: 'command name value', group: 'protocol', repeat: true,
+    // the completions offer these, then each one's property names
+    commands: allowed,
     help: `MQTT 5 property (forces -V 5): -D ${allowed.join('|')} <name> <value>; -D <cmd> user-property <key> <value>`,
     take: takeProperty(allowed),
   };

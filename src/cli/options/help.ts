@@ -6,7 +6,7 @@ import type { Group, OptionSpec } from './option-spec.ts';
 import { KEY_PASSPHRASE_ENV, PASSWORD_ENV } from './password.ts';
 import { EXIT_CODE_HELP } from '../runtime/exit-codes.ts';
 
-const GROUP_TITLES: Record<Group, string> = {
+export const GROUP_TITLES: Record<Group, string> = {
   message: 'Message',
   connection: 'Connection',
   protocol: 'Protocol and session',
@@ -18,9 +18,9 @@ const GROUP_TITLES: Record<Group, string> = {
   misc: 'Other',
 };
 
-const ORDER: Group[] = ['message', 'connection', 'protocol', 'auth', 'will', 'tls', 'reconnect', 'output', 'misc'];
+export const GROUP_ORDER: Group[] = ['message', 'connection', 'protocol', 'auth', 'will', 'tls', 'reconnect', 'output', 'misc'];
 
-function label(s: OptionSpec): string {
+export function label(s: OptionSpec): string {
   const names = s.names.join(', ');
   return s.kind === 'flag' ? names : `${names} ${s.arg ?? 'value'}`;
 }
@@ -29,7 +29,7 @@ function optionHelp(specs: readonly OptionSpec[], width = 100): string {
   const visible = specs.filter((s) => !s.hidden);
   const col = Math.min(34, Math.max(...visible.map((s) => label(s).length)) + 4);
   const out: string[] = [];
-  for (const g of ORDER) {
+  for (const g of GROUP_ORDER) {
     const group = visible.filter((s) => s.group === g);
     if (group.length === 0) continue;
     out.push(`${GROUP_TITLES[g]}:`);
@@ -44,7 +44,7 @@ function optionHelp(specs: readonly OptionSpec[], width = 100): string {
   return out.join('\n');
 }
 
-function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   let cur = '';
   for (const w of text.split(' ')) {
@@ -79,7 +79,7 @@ export function usageText(p: HelpPage): string {
 }
 
 /** the variables the tools read (and a pair read together), one string per printed line */
-const ENVIRONMENT: Array<{ names: string; text: string[] }> = [
+export const ENVIRONMENT: Array<{ names: string; text: string[] }> = [
   { names: PASSWORD_ENV, text: ['password, used with -u when neither -P nor --password-file is given'] },
   { names: KEY_PASSPHRASE_ENV, text: ['passphrase of an encrypted --key, when no --key-passphrase-file is given', '(neither, on a terminal: "Enter PEM pass phrase:")'] },
   { names: 'NO_COLOR, FORCE_COLOR', text: ['colour policy (also --no-color)'] }, // runtime/terminal.ts
@@ -88,10 +88,15 @@ const ENVIRONMENT: Array<{ names: string; text: string[] }> = [
 /** "Files and environment:" lines stay within this width (the option table's is 100) */
 const FILES_WIDTH = 94;
 
-/** options/config-file.ts's search order for this tool, then the variables */
-export function filesAndEnvironment(tool: string, mosquittoTool?: string): string {
+/** options/config-file.ts's search order for this tool: [the file, what it holds] (the man page's FILES too) */
+export function optionsFile(tool: string, mosquittoTool?: string): [string, string] {
   const absent = mosquittoTool ? `; when absent, ${mosquittoTool}'s own file` : '';
-  const file = `$XDG_CONFIG_HOME/${tool} (else ~/.config/${tool}${absent}): default options, one per line, as on the command line; '#' starts a comment`;
+  return [`$XDG_CONFIG_HOME/${tool} (else ~/.config/${tool}${absent})`, "default options, one per line, as on the command line; '#' starts a comment"];
+}
+
+/** the options file, then the variables */
+export function filesAndEnvironment(tool: string, mosquittoTool?: string): string {
+  const file = optionsFile(tool, mosquittoTool).join(': ');
   const lines = ['Files and environment:'];
   wrapText(file, FILES_WIDTH - 2).forEach((l, i) => lines.push(`${i === 0 ? '  ' : '       '}${l}`));
   for (const e of ENVIRONMENT) e.text.forEach((t, i) => lines.push(i === 0 ? `  ${e.names}    ${t}` : `       ${t}`));
@@ -99,7 +104,7 @@ export function filesAndEnvironment(tool: string, mosquittoTool?: string): strin
 }
 
 /** bin/load.cjs keeps it and reads these two (it may require node builtins only, so it names them itself) */
-const CACHE_HELP = `Cache: $XDG_CACHE_HOME/tsmqtt (else ~/.cache/tsmqtt) keeps V8's compiled code of the tools for a
+export const CACHE_HELP = `Cache: $XDG_CACHE_HOME/tsmqtt (else ~/.cache/tsmqtt) keeps V8's compiled code of the tools for a
   faster start; safe to delete; TSMQTT_NO_COMPILE_CACHE=1 turns it off.`;
 
 export function helpText(p: HelpPage): string {

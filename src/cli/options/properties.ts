@@ -160,3 +160,9 @@ export function groupProperties(args: PropertyArg[] | undefined): PropertySets {
   // (convert): the one place the -D values become the session's property types
   return sets as PropertySets;
 }
+
+/** The property names -D takes with this command (what takeProperty accepts): for the completions. */
+export function propertyNames(command: string): string[] {
+  return Object.keys(PROPS).filter((n) => (PROPS[n]!.commands[0] === '*' || PROPS[n]!.commands.includes(command))
+    && !(command === 'publish' && n === 'subscription-identifier'));
+}

@@ -37,7 +37,6 @@ export const PUB_OPTIONS = [
   urlOption('name'),
   propertyOption(PUB_PROPERTY_COMMANDS),
   ...COMMON_OPTIONS,
-  { key: 'completion', names: ['--completion'], kind: 'value', arg: 'bash|zsh', group: 'misc', help: 'print a shell completion script' },
 ] as const satisfies readonly OptionSpec[];
 
 /** tspub's parsed options, derived from its table (and what resolvePassword settles) */

@@ -14,9 +14,17 @@ import { resolvePassword, ttyPrompt } from '../options/password.ts';
 import { applySrv } from '../options/srv.ts';
 import { helpText, type HelpPage } from '../options/help.ts';
 import type { ProtocolVersion } from '../../session/types.ts';
+import type { CompletionSource } from '../options/completion-model.ts';
 
-/** What the shared setup reads of any tool's store: the shared options, and tspub's --completion. */
-export type ToolStore = CommonStore & { completion?: string };
+/** What the shared setup reads of any tool's store: the shared options (--completion among them). */
+export type ToolStore = CommonStore;
+
+/** A subcommand (tsbench conn|pub|...): its summary and option table, for --completion and the man page. */
+export interface Subcommand {
+  name: string;
+  summary: string;
+  table: OptionTable<object>;
+}
 
 /** What a binary is, for the shared setup: declared in its tool folder's options.ts. S: its store type (PubStore, ...). */
 export interface Tool<S extends ToolStore = ToolStore> {
@@ -28,6 +36,8 @@ export interface Tool<S extends ToolStore = ToolStore> {
   summary: string;
   synopsis: string[];
   table: OptionTable<S>;
+  /** `tool NAME [options]`: completed as the first word, each with its own options */
+  subcommands?: readonly Subcommand[];
   /** the tool's own --help sections, before "Files and environment:" and after it */
   helpBefore?: string;
   helpAfter?: string;
@@ -69,6 +79,14 @@ export function helpPage<S extends ToolStore>(tool: Tool<S>, invokedAs?: string)
   };
 }
 
+/** what completions/ and --completion are drawn from: the tool's table and its subcommands' */
+export function completionSource<S extends ToolStore>(tool: Tool<S>): CompletionSource {
+  return {
+    name: tool.name, specs: tool.table.specs,
+    subcommands: tool.subcommands?.map((s) => ({ name: s.name, summary: s.summary, specs: s.table.specs })),
+  };
+}
+
 /**
  * The prompt only when a person is there: a terminal on stdin or stderr (the prompt itself uses
  * /dev/tty). isatty, not process.stdin: that would set up a stream -m never reads; node:tty is
@@ -91,7 +109,7 @@ export async function setupTool<S extends ToolStore, Early = undefined, Plan = u
   if (answerCommonFlags(store, ctx, page)) return undefined;
   if (store.completion !== undefined) {
     const { completionScript } = await import('../options/completion.ts');
-    process.stdout.write(completionScript(tool.name, tool.table.specs, store.completion));
+    process.stdout.write(completionScript(completionSource(tool), store.completion));
     return undefined;
   }
   const early = hooks.checkOptions?.(store) as Early;
