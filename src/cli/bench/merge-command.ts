@@ -34,7 +34,7 @@ const nameOf = (file: string): string => (file === STDIN ? 'standard input' : fi
 /** "ENOENT: no such file or directory, open 'x'" -> "no such file or directory (ENOENT)" */
 function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string') return `${e.message.replace(`${e.code}: `, '').replace(/, \w+ '.*'$/, '')} (${e.code})`;
+  if (e && typeof e.code === 'string') return `${e.message.replace(`${e.code}: `, '').replace(/, \w+( '.*')?$/, '')} (${e.code})`;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -51,7 +51,9 @@ async function readSummary(file: string, io: MergeIO): Promise<BenchSummary> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${name} is not JSON (${err instanceof Error ? err.message : String(err)}): give the output of tsbench --json.`);
+    // V8 quotes the start of the text: keep the error on one line
+    const why = (err instanceof Error ? err.message : String(err)).replaceAll('\n', '\\n').replaceAll('\r', '\\r');
+    throw new UsageError(`${name} is not JSON (${why}): give the output of tsbench --json.`);
   }
   checkSummary(value, name);
   return value;

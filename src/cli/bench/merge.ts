@@ -111,8 +111,11 @@ function mergeLatency(list: readonly BenchSummary[], name: (i: number) => string
       }
     });
     const h = addHistograms(parts);
-    out[kind] = latencySummary(h);
+    const l = latencySummary(h);
     h.destroy();
+    // each run's max is exact; the sum's is its bucket's upper edge
+    l.max = Math.max(...list.map((s) => s.latency[kind]?.max ?? 0));
+    out[kind] = l;
   }
   return out;
 }

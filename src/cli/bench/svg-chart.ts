@@ -48,8 +48,11 @@ export function roundTicks(max: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
-  for (let v = 0; v < max + step / 2 && ticks.length < 50; v += step) ticks.push(Math.round(v / step) * step);
-  if (ticks[ticks.length - 1]! < max) ticks.push(ticks[ticks.length - 1]! + step);
+  // i * step, rid of float noise (3 * 0.1 is 0.30000000000000004)
+  const at = (i: number): number => Number((i * step).toPrecision(12));
+  let i = 0;
+  while (at(i) < max && i < 50) i++;
+  for (let j = 0; j <= i; j++) ticks.push(at(j));
   return ticks;
 }
 
