@@ -164,8 +164,8 @@ test('tsbench merge: one error line naming the file, exit 1, nothing printed', a
   writeFileSync(join(dir, 'msg.json'), JSON.stringify({ schema: 'tsmqtt/1', topic: 'a' }));
   const cases: Array<[string[], string, string?]> = [
     [[], "merge needs at least one FILE (the output of tsbench --json; '-' is standard input)."],
-    [[good, join(dir, 'missing.json')], `cannot read ${join(dir, 'missing.json')}: no such file or directory (ENOENT).`],
-    [[good, dir], `cannot read ${dir}: illegal operation on a directory (EISDIR).`],
+    [[good, join(dir, 'missing.json')], `cannot read '${join(dir, 'missing.json')}': no such file.`],
+    [[good, dir], `cannot read '${dir}': is a directory.`],
     [[good, join(dir, 'text.json')], `${join(dir, 'text.json')} is not JSON (Unexpected token 'h', "hello\\n" is not valid JSON): give the output of tsbench --json.`],
     [[join(dir, 'empty.json')], `${join(dir, 'empty.json')} is empty: no summary to merge.`],
     [[join(dir, 'array.json')], `${join(dir, 'array.json')}: not a tsbench summary (not a JSON object).`],

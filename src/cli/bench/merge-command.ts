@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { UsageError } from '../runtime/errors.ts';
 import { EXIT } from '../runtime/exit-codes.ts';
+import { fsErrorText } from '../../session/fs-error-text.ts';
 import type { BenchSummary } from './schema.ts';
 import { checkSummary } from './summary-check.ts';
 import { mergeSummaries } from './merge.ts';
@@ -31,20 +32,13 @@ export const summaryJson = (s: BenchSummary): string => `${JSON.stringify(s, nul
 const STDIN = '-';
 const nameOf = (file: string): string => (file === STDIN ? 'standard input' : file);
 
-/** "ENOENT: no such file or directory, open 'x'" -> "no such file or directory (ENOENT)" */
-function reason(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string') return `${e.message.replace(`${e.code}: `, '').replace(/, \w+( '.*')?$/, '')} (${e.code})`;
-  return err instanceof Error ? err.message : String(err);
-}
-
 async function readSummary(file: string, io: MergeIO): Promise<BenchSummary> {
   const name = nameOf(file);
   let text: string;
   try {
     text = file === STDIN ? await io.readStdin() : await (io.readFile ?? ((p: string) => readFile(p, 'utf8')))(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${name}: ${reason(err)}.`);
+    throw new UsageError(file === STDIN ? `cannot read standard input: ${fsErrorText(err)}.` : `cannot read '${file}': ${fsErrorText(err)}.`);
   }
   if (text.trim() === '') throw new UsageError(`${name} is empty: no summary to merge.`);
   let value: unknown;
@@ -86,6 +80,6 @@ async function writeOut(write: (p: string, t: string) => Promise<void>, path: st
   try {
     await write(path, text);
   } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${reason(err)}.`);
+    throw new UsageError(`cannot write '${path}': ${fsErrorText(err)}.`);
   }
 }
