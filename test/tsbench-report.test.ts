@@ -186,3 +186,14 @@ test('tsbench merge: one error line naming the file, exit 1, nothing printed', a
     assert.deepEqual({ code: r.code, out: r.out, errors: r.errors }, { code: 1, out: '', errors: [message] }, files.join(' '));
   }
 });
+
+test('tsbench merge: --csv/--html that cannot be written fail before the summary is printed; the printer hook prints it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsbench-merge-'));
+  const good = join(dir, 'good.json');
+  writeFileSync(good, summaryJson(summaryOf({ e2e: A })));
+  const r = await merge([good], { html: join(dir, 'no', 'r.html') });
+  assert.deepEqual(r, { code: 1, out: '', errors: [`cannot write '${join(dir, 'no', 'r.html')}': no such file.`] });
+  let out = '';
+  const code = await runMerge([good], { readStdin: async () => '', write: (t) => { out += t; }, error: () => assert.fail('no error'), print: (s) => `runs=${s.runs} received=${s.received}\n` });
+  assert.deepEqual({ code, out }, { code: 0, out: 'runs=1 received=666\n' });
+});
