@@ -40,6 +40,10 @@ test('two runs merged equal one run of both: exact counts and percentiles', () =
   assert.deepEqual(e2e, { count: 2000, p50: 1, p90: 1.8, p99: 1.98, p999: 1.998, p9999: 2, max: 2, mean: 1.001 });
   assert.equal(m.latency.connect!.count, 3);
   assert.equal(m.latency.connect!.max, 0.3);
+  // an empty histogram ('' as the workers pass it) adds nothing
+  const empty = summaryOf({});
+  empty.latency.e2e = { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, p9999: 0, max: 0, mean: 0, histogram: '' };
+  assert.deepEqual(distribution(mergeSummaries([a, b, empty]).latency.e2e), distribution(both.latency.e2e));
   assert.deepEqual(
     { runs: m.runs, sent: m.sent, acked: m.acked, received: m.received, lost: m.lost, duplicates: m.duplicates, reordered: m.reordered, errors: m.errors },
     { runs: 2, sent: 2100, acked: 1700, received: 2000, lost: 100, duplicates: 2, reordered: 4, errors: 2 });
