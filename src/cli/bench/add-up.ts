@@ -28,7 +28,7 @@ const COUNTS = ['sentAll', 'sent', 'acked', 'received', 'unique', 'missing', 'du
 export function addUp(shares: readonly EncodedShare[]): RunTotals {
   const t: RunTotals = {
     sentAll: 0, sent: 0, acked: 0, received: 0, unique: 0, missing: 0, duplicates: 0, reordered: 0, errors: 0,
-    attempted: 0, established: 0, subscribed: 0, errorsByCause: {}, series: [], byTimer: false, connectsDoneUs: 0,
+    attempted: 0, established: 0, subscribed: 0, errorsByCause: {}, series: [], byTimer: false, connectsDoneUs: 0, lastSendUs: 0,
     e2e: newHistogram(), ack: newHistogram(), connect: newHistogram(), firstError: undefined,
   };
   const seconds = new Map<number, SecondSample>();
@@ -37,6 +37,7 @@ export function addUp(shares: readonly EncodedShare[]): RunTotals {
     for (const [cause, n] of Object.entries(s.errorsByCause)) t.errorsByCause[cause] = (t.errorsByCause[cause] ?? 0) + n;
     t.byTimer ||= s.byTimer;
     t.connectsDoneUs = Math.max(t.connectsDoneUs, s.connectsDoneUs);
+    t.lastSendUs = Math.max(t.lastSendUs, s.lastSendUs);
     t.firstError ??= s.firstError;
     if (s.e2e) addEncoded(t.e2e, s.e2e);
     if (s.ack) addEncoded(t.ack, s.ack);

@@ -5,7 +5,7 @@ import type { BenchStore, Scenario } from './options.ts';
 import type { Threshold } from './fail-if.ts';
 import { UsageError } from '../runtime/errors.ts';
 import { HEADER_SIZE } from './header.ts';
-import { checkTopicFilter } from '../../protocol/topic.ts';
+import { checkTopicFilter, checkTopicName } from '../../protocol/topic.ts';
 import type { BuiltSession } from '../options/session-options.ts';
 import type { PublishProperties, QoS, ReconnectPolicy, SessionOptions, SubscribeProperties } from '../../session/types.ts';
 
@@ -73,6 +73,10 @@ export function planBench(scenario: Scenario, store: BenchStore, built: BuiltSes
   const connections = scenario === 'conn' ? store.count ?? clients : 0;
   const topic = store.topic ?? (scenario === 'sub' ? 'tsbench/#' : 'tsbench/%i');
   const filter = scenario === 'sub' ? topic : store.filter ?? filterOfTemplate(topic);
+  if (scenario === 'pub' || pubsub) {
+    const e = checkTopicName(topic.replaceAll('%i', '0').replaceAll('%c', '0'));
+    if (e) throw new UsageError(`-t: ${e}.`);
+  }
   if (scenario === 'sub' || pubsub) {
     const e = checkTopicFilter(filter.replaceAll('%i', '0'));
     if (e) throw new UsageError(`${scenario === 'sub' ? '-t' : '--filter'}: ${e}.`);

@@ -47,6 +47,7 @@ export interface ShareResult {
   connect: Histogram;
   subscribed: number;
   byTimer: boolean;
+  lastSendUs: number;
   connectsDoneUs: number;
   /** the first connect failure: its message and exit code (all clients failing ends the run with it) */
   firstError?: { message: string; code: number };
@@ -82,7 +83,7 @@ export class BenchShare {
   private readonly stoppedP = new Promise<void>((res) => { this.resolveStopped = res; });
 
   constructor(private readonly spec: ShareSpec, private readonly Client: typeof ClientClass, private readonly onTick?: (t: Tick) => void) {
-    this.pc = { sentAll: 0, sent: 0, acked: 0, errors: 0, errorsByCause: {}, ack: newHistogram(), measuredFromUs: Infinity };
+    this.pc = { sentAll: 0, sent: 0, acked: 0, errors: 0, errorsByCause: {}, ack: newHistogram(), measuredFromUs: Infinity, lastSendUs: 0 };
     this.rc = { received: 0, e2e: newHistogram(), e2eSecond: newHistogram(), measuredFromUs: Infinity };
   }
 
@@ -269,7 +270,7 @@ export class BenchShare {
     return {
       sentAll: this.pc.sentAll, sent: this.pc.sent, acked: this.pc.acked, received: this.rc.received, unique, missing, duplicates, reordered,
       errors: this.pc.errors, errorsByCause: this.pc.errorsByCause, attempted: this.attempted, established: this.clients.length,
-      subscribed: this.subscribers.length, byTimer: this.byTimer, connectsDoneUs: this.connectsDoneUs,
+      subscribed: this.subscribers.length, byTimer: this.byTimer, lastSendUs: this.pc.lastSendUs, connectsDoneUs: this.connectsDoneUs,
       series: this.series, e2e: this.rc.e2e, ack: this.pc.ack, connect: this.connectH,
       ...(this.firstError ? { firstError: this.firstError } : {}),
     };

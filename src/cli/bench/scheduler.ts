@@ -39,6 +39,8 @@ export interface PublishCounters {
   errors: number;
   errorsByCause: Record<string, number>;
   ack: Histogram;
+  /** wall-clock microseconds of the last send: the reached rate is measured up to it */
+  lastSendUs: number;
   /** wall-clock microseconds: scheduled sends before this are warm-up */
   measuredFromUs: number;
 }
@@ -116,6 +118,7 @@ export class BenchPublisher {
     this.pumping = true;
     try {
       let due = this.due();
+      const before = this.sentCount;
       const rate = this.spec.rate;
       const c = this.counters;
       while (this.sentCount < due && this.sentCount - this.doneCount < this.size && !this.blocked && !this.stopped) {
@@ -132,6 +135,7 @@ export class BenchPublisher {
         if (!this.client.write(msg, this.onDone)) this.blocked = true;
         if (rate === undefined && due === Infinity) due = this.spec.count;
       }
+      if (this.sentCount > before) c.lastSendUs = Math.max(c.lastSendUs, nowMicros());
     } finally {
       this.pumping = false;
     }

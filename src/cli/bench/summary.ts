@@ -31,7 +31,9 @@ export function buildSummary(plan: BenchPlan, t: RunTotals, times: RunTimes): Be
   const counted = scenario === 'pub' ? t.sent : scenario === 'conn' ? t.established : t.received;
   const rate = duration > 0 ? round(counted / duration, 1) : 0;
   const requested = scenario === 'conn' ? plan.connRate : plan.rate === undefined ? undefined : plan.rate * plan.publishers;
-  const sendRate = scenario === 'conn' ? rate : duration > 0 ? t.sent / duration : 0;
+  // the reached send rate: up to the last send, plus one interval of the schedule (n sends span n-1 intervals)
+  const sendSpan = plan.rate === undefined ? duration : Math.max(0, (t.lastSendUs - times.measuredFromUs) / 1e6) + 1 / plan.rate;
+  const sendRate = scenario === 'conn' ? rate : sendSpan > 0 ? t.sent / sendSpan : 0;
   const latency: BenchSummary['latency'] = {};
   const e2e = latencySummary(t.e2e); if (e2e) latency.e2e = e2e;
   const ack = latencySummary(t.ack); if (ack) latency.ack = ack;
