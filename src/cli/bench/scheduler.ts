@@ -125,7 +125,8 @@ export class BenchPublisher {
         const i = this.sentCount;
         const slot = i % this.size;
         const msg = this.ring[slot]!;
-        const at = rate === undefined ? nowMicros() : this.startUs + Math.round(i * 1e6 / rate);
+        // a timer may fire a little before the wall clock reaches the start: never scheduled before it
+        const at = rate === undefined ? Math.max(nowMicros(), this.startUs) : this.startUs + Math.round(i * 1e6 / rate);
         this.sched[slot] = at;
         writeHeader(msg.payload, this.spec.runId, this.spec.index, i, at);
         if (this.template) msg.topic = this.template.replaceAll('%c', String(i));
