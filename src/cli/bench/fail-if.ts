@@ -30,9 +30,9 @@ export function parseFailIf(raw: string, name: string): Threshold {
     return { text: raw.trim(), kind: 'latency', metric, stat: what as Stat, op, ms: value * UNIT_MS[unit ?? '']! };
   }
   if (metric !== undefined) throw bad(`'${what}' is not one of ${STATS.join(', ')}`);
-  if (unit !== undefined) throw bad(`'${what}' is a count, it takes no unit`);
   const counter = COUNTERS[what as keyof typeof COUNTERS];
   if (counter === undefined) throw bad(`unknown measure '${what}'`);
+  if (unit !== undefined) throw bad(`'${what}' is a count, it takes no unit`);
   return { text: raw.trim(), kind: 'counter', counter, op, value };
 }
 
