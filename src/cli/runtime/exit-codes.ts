@@ -9,6 +9,8 @@ export const EXIT = {
   FAILURE: 1,
   /** tssub/tsrr -W ran out (libmosquitto's MOSQ_ERR_TIMEOUT) */
   TIMEOUT: 27,
+  /** tsbench: a --fail-if threshold was true (not a CONNACK code: those are 1-5 and 128-162) */
+  THRESHOLD: 28,
 } as const;
 
 /** mosquitto_pub/sub 2.0.11 exit with the CONNACK code on refusal: 5 (v3 not authorised), 135 (v5 not authorized). */
