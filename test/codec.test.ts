@@ -288,3 +288,12 @@ test('a repeated topic is checked once, a changed one again: the same topics as 
     assert.deepEqual(r.errors, ['PUBLISH with a wildcard (+ or #) in its topic "a/+" [MQTT-3.3.2-2]'], `chunks of ${size}`);
   }
 });
+
+test('an ordered list wins over a grouped userProperties given beside it, and an empty list sends none', () => {
+  const base = { cmd: 'publish', topic: 't', payload: Buffer.from('x'), qos: 0, retain: false, dup: false } as const;
+  const both = encode({ ...base, properties: { userProperties: { k: ['a', 'b'], z: 'c' }, contentType: 'c', userPropertyList: [['k', 'a'], ['z', 'c'], ['k', 'b']] } } as unknown as Packet, 5);
+  assert.deepEqual(userPropertyList(propsOf(decodeInChunks(both, 5, 7).packets[0])), [['k', 'a'], ['z', 'c'], ['k', 'b']]);
+  assert.equal((propsOf(decodeInChunks(both, 5, 7).packets[0]) as { contentType?: string }).contentType, 'c');
+  const none = encode({ ...base, properties: { contentType: 'c', userPropertyList: [] } } as unknown as Packet, 5);
+  assert.deepEqual(none, mqtt.generate({ ...base, properties: { contentType: 'c' } }, { protocolVersion: 5 }));
+});

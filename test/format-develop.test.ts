@@ -134,3 +134,13 @@ test('tsclear\'s spinner: cyan on a terminal, no colour with NO_COLOR or --no-co
     assert.match(screen, /Cleared 700 retained messages under 'spin\/#'/);
   }
 });
+
+test('tspub -D publish user-property sends them in the order given, as mosquitto_pub does (%P of mosquitto_sub)', async () => {
+  const props = ['-D', 'publish', 'user-property', 'k', 'a', '-D', 'publish', 'user-property', 'z', 'c', '-D', 'publish', 'user-property', 'k', 'b'];
+  const ours = await runBin('tspub', [...conn(), '-V', '5', '-r', '-t', 'fd/order-ts', '-m', 'x', ...props]);
+  const theirs = await mosqPub([...conn(), '-V', '5', '-r', '-t', 'fd/order-mosq', '-m', 'x', ...props]);
+  assert.deepEqual([ours.code, ours.stderr, theirs.code], [0, '', 0]);
+  const read = async (topic: string): Promise<string> => (await mosqSubRun([...conn(), '-V', '5', '-t', topic, '-C', '1', '-F', '%P'])).out;
+  assert.equal(await read('fd/order-ts'), 'k:a z:c k:b\n');
+  assert.equal(await read('fd/order-mosq'), 'k:a z:c k:b\n');
+});

@@ -145,8 +145,9 @@ function encodePublish(p: IPublishPacket, version: ProtocolVersion): Buffer {
  */
 function encodeOrdered(p: IPublishPacket): Buffer {
   const list = (p.properties as WithList).userPropertyList!;
-  const { userPropertyList: _drop, ...rest } = p.properties as WithList & Record<string, unknown>;
-  if (list.length === 0) return mqtt.generate({ ...p, properties: { ...rest, userProperties: undefined } } as Packet, { protocolVersion: 5 });
+  // the placeholders go last (a userProperties key kept in place would put them elsewhere)
+  const { userPropertyList: _list, userProperties: _grouped, ...rest } = p.properties as WithList & Record<string, unknown>;
+  if (list.length === 0) return mqtt.generate({ ...p, properties: rest } as Packet, { protocolVersion: 5 });
   const pairs = list.map(([k, v]) => Buffer.concat([u16str(k), u16str(v)]));
   const block = Buffer.concat(pairs.map((b) => Buffer.concat([Buffer.from([0x26]), b])));
   // placeholders: user properties with key '' whose bytes (0x26, key, value) span exactly `block`

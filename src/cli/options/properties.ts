@@ -151,6 +151,8 @@ export function groupProperties(args: PropertyArg[] | undefined): PropertySets {
       const [k, v] = a.value;
       const prev = user[k];
       user[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+      // a PUBLISH carries them in the order given (the codec sends the list; the object groups by key)
+      if (a.command === 'publish') ((set.userPropertyList ??= []) as Array<[string, string]>).push([k, v]);
     } else {
       if (a.field in set) throw listError(a.command, 'Duplicate property in property list');
       set[a.field] = a.value;
