@@ -72,6 +72,7 @@ complete -c tsbench -l no-color -d 'no colour (also NO_COLOR=1)'
 complete -c tsbench -l help -d 'show this help'
 complete -c tsbench -l version -d 'show the version'
 complete -c tsbench -s o -r -F -d 'read default options from this file instead of ~/.config/<tool>'
+complete -c tsbench -l profile -x -d 'take options from the [name] section of…'
 complete -c tsbench -l completion -x -a 'bash zsh fish' -d 'print the shell completion script (as in completions/) and exit'
 function _tsbench_property_command --argument-names command
     set -l words (commandline -opc)

@@ -66,6 +66,7 @@ complete -c tsclear -l no-color -d 'no colour (also NO_COLOR=1)'
 complete -c tsclear -l help -d 'show this help'
 complete -c tsclear -l version -d 'show the version'
 complete -c tsclear -s o -r -F -d 'read default options from this file instead of ~/.config/<tool>'
+complete -c tsclear -l profile -x -d 'take options from the [name] section of…'
 complete -c tsclear -l completion -x -a 'bash zsh fish' -d 'print the shell completion script (as in completions/) and exit'
 function _tsclear_property_command --argument-names command
     set -l words (commandline -opc)

@@ -66,6 +66,7 @@ complete -c tspub -l no-color -d 'no colour (also NO_COLOR=1)'
 complete -c tspub -l help -d 'show this help'
 complete -c tspub -l version -d 'show the version'
 complete -c tspub -s o -r -F -d 'read default options from this file instead of ~/.config/<tool>'
+complete -c tspub -l profile -x -d 'take options from the [name] section of…'
 complete -c tspub -l completion -x -a 'bash zsh fish' -d 'print the shell completion script (as in completions/) and exit'
 function _tspub_property_command --argument-names command
     set -l words (commandline -opc)

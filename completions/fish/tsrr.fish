@@ -77,6 +77,7 @@ complete -c tsrr -l no-color -d 'no colour (also NO_COLOR=1)'
 complete -c tsrr -l help -d 'show this help'
 complete -c tsrr -l version -d 'show the version'
 complete -c tsrr -s o -r -F -d 'read default options from this file instead of ~/.config/<tool>'
+complete -c tsrr -l profile -x -d 'take options from the [name] section of…'
 complete -c tsrr -l completion -x -a 'bash zsh fish' -d 'print the shell completion script (as in completions/) and exit'
 function _tsrr_property_command --argument-names command
     set -l words (commandline -opc)

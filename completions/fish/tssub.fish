@@ -75,6 +75,7 @@ complete -c tssub -l no-color -d 'no colour (also NO_COLOR=1)'
 complete -c tssub -l help -d 'show this help'
 complete -c tssub -l version -d 'show the version'
 complete -c tssub -s o -r -F -d 'read default options from this file instead of ~/.config/<tool>'
+complete -c tssub -l profile -x -d 'take options from the [name] section of…'
 complete -c tssub -l completion -x -a 'bash zsh fish' -d 'print the shell completion script (as in completions/) and exit'
 function _tssub_property_command --argument-names command
     set -l words (commandline -opc)

@@ -118,6 +118,8 @@ export const COMMON_OPTIONS = [
   { key: 'version', names: ['--version'], kind: 'flag', group: 'misc', help: 'show the version' },
   // mosquitto 2.1's -o: read before everything else (options-file.ts), in place of the default options file
   { key: 'optionsFile', names: ['-o'], kind: 'value', arg: 'file', missing: '-o argument given but no options file specified.', group: 'misc', help: 'read default options from this file instead of ~/.config/<tool>' },
+  // ours: read before the command line (profiles.ts), after the options file
+  { key: 'profile', names: ['--profile'], kind: 'value', arg: 'name', group: 'misc', help: 'take options from the [name] section of $XDG_CONFIG_HOME/tsmqtt/profiles (also TSMQTT_PROFILE); the command line wins' },
   { key: 'completion', names: ['--completion'], kind: 'value', arg: 'bash|zsh|fish', group: 'misc', help: 'print the shell completion script (as in completions/) and exit' },
 ] as const satisfies readonly OptionSpec[];
 

@@ -4,6 +4,7 @@
 // variable named in src/ and bin/ is listed). Plain text, no yargs on any path.
 import type { Group, OptionSpec } from './option-spec.ts';
 import { KEY_PASSPHRASE_ENV, PASSWORD_ENV } from './password.ts';
+import { PROFILE_ENV } from './profiles.ts';
 import { EXIT_CODE_HELP } from '../runtime/exit-codes.ts';
 
 export const GROUP_TITLES: Record<Group, string> = {
@@ -83,6 +84,7 @@ export const ENVIRONMENT: Array<{ names: string; text: string[] }> = [
   { names: PASSWORD_ENV, text: ['password, used with -u when neither -P nor --password-file is given'] },
   { names: KEY_PASSPHRASE_ENV, text: ['passphrase of an encrypted --key, when no --key-passphrase-file is given', '(neither, on a terminal: "Enter PEM pass phrase:")'] },
   { names: 'NO_COLOR, FORCE_COLOR', text: ['colour policy (also --no-color)'] }, // runtime/terminal.ts
+  { names: PROFILE_ENV, text: ['the profile to use when no --profile is given: a [name] section of', '$XDG_CONFIG_HOME/tsmqtt/profiles (else ~/.config/tsmqtt/profiles)'] }, // options/profiles.ts
 ];
 
 /** "Files and environment:" lines stay within this width (the option table's is 100) */
