@@ -73,7 +73,7 @@ test('-D: mosquitto validation', () => {
   const p = parse('-D', 'PUBLISH', 'Content-Type', 'text/plain', '-D', 'publish', 'user-property', 'k', 'v', '-D', 'connect', 'receive-maximum', '5');
   const props = p.properties as PropertyArg[];
   assert.deepEqual(groupProperties(props), {
-    publish: { contentType: 'text/plain', userProperties: { k: 'v' } },
+    publish: { contentType: 'text/plain', userProperties: { k: 'v' }, userPropertyList: [['k', 'v']] },
     connect: { receiveMaximum: 5 },
   });
   usageError(() => parse('-D', 'publish', 'session-expiry-interval', '1'), 'session-expiry-interval property not allowed for publish in --property argument.');
@@ -90,7 +90,7 @@ test('-D: mosquitto validation', () => {
   usageError(() => groupProperties(parse('-D', 'connect', 'session-expiry-interval', '5', '-D', 'connect', 'session-expiry-interval', '6').properties as PropertyArg[]),
     'Error in CONNECT properties: Duplicate property in property list');
   const dup = groupProperties(parse('-D', 'publish', 'user-property', 'a', 'b', '-D', 'publish', 'user-property', 'a', 'c').properties as PropertyArg[]);
-  assert.deepEqual(dup.publish, { userProperties: { a: ['b', 'c'] } });
+  assert.deepEqual(dup.publish, { userProperties: { a: ['b', 'c'] }, userPropertyList: [['a', 'b'], ['a', 'c']] });
 });
 
 test('-L: mosquitto URL forms', () => {

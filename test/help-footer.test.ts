@@ -50,6 +50,8 @@ test('the files and environment section follows the tool\'s name and its mosquit
   TSMQTT_KEY_PASSPHRASE    passphrase of an encrypted --key, when no --key-passphrase-file is given
        (neither, on a terminal: "Enter PEM pass phrase:")
   NO_COLOR, FORCE_COLOR    colour policy (also --no-color)
+  TSMQTT_PROFILE    the profile to use when no --profile is given: a [name] section of
+       $XDG_CONFIG_HOME/tsmqtt/profiles (else ~/.config/tsmqtt/profiles)
 `;
   assert.equal(filesAndEnvironment('tspub', 'mosquitto_pub'), `Files and environment:
   $XDG_CONFIG_HOME/tspub (else ~/.config/tspub; when absent, mosquitto_pub's own file):

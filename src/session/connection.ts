@@ -11,6 +11,7 @@ import { Keepalive } from './keepalive.ts';
 import type { ConnackInfo, InboundMessage, SessionOptions } from './types.ts';
 import type { Outbox } from './outbox.ts';
 import type { PacketLog } from './debug-lines.ts';
+import { endAfterFlush } from './end-after-flush.ts';
 import { noMqttAnswer, openTransport, transportTarget } from './transport.ts';
 import { describeTransportError } from './transport-errors.ts';
 import { buildConnect, buildDisconnect, connackInfo, connackViolation } from './connect-packet.ts';
@@ -258,12 +259,8 @@ export class Connection {
     this.enter('disconnecting');
     this.send(buildDisconnect(this.version, reasonCode, properties));
     this.batch?.flush();
-    return new Promise((resolve) => {
-      const socket = this.socket!;
-      socket.once('close', () => resolve());
-      socket.end();
-      this.forceClose = setTimeout(() => socket.destroy(), 2000).unref();
-    });
+    // the broker stopping to read for 1.5 keepalives is what a dead connection looks like otherwise
+    return endAfterFlush(this.socket!, 2000, Math.max(10_000, 1500 * this.opts.keepalive));
   }
 
   /** End the connection with an error (no DISCONNECT: the broker publishes the will). */
