@@ -26,7 +26,10 @@ N0=${N0:-100000}; N1=${N1:-25000}; CONNS=${CONNS:-10000}; SECS=${SECS:-5}
 [[ "$QUICK" == 1 ]] && { N0=20000; N1=5000; CONNS=2000; SECS=3; }
 PARTS=${PARTS:-"pub proxy direct conn"}
 OUT_DIR=${OUT_DIR:-/tmp/tsbench-figures-$(date -u +%Y%m%dT%H%M%S)}; mkdir -p "$OUT_DIR"
+# --no-sys: the script reads the broker's counters itself; tsbench's own $SYS client would wait for
+# the next sys_interval before and after, inside the timed wall clock
 TS="node bin/tsbench.cjs"
+TS_RUN=(--no-sys)
 read -r -a EXTRA <<< "${TSBENCH_ARGS:-}"
 # 10,000 connections need as many descriptors in tsbench and in the broker (started below, inherits it)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -40,34 +43,43 @@ jget() { node -e 'const v=process.argv[2].split(".").reduce((o,k)=>o?.[k],JSON.p
 broker_cpu() { awk -v t="$TICK" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / t }' "/proc/$BROKER/stat"; }
 # $SYS/broker/publish/messages/received, as the broker last published it (every sys_interval = 1 s)
 broker_received() { local v; v=$(timeout 5 mosquitto_sub -h 127.0.0.1 -p "$P" -t '$SYS/broker/publish/messages/received' -C 1 -W 4 2>/dev/null); echo "${v:-0}"; }
-settle() { sleep 1.5; }   # one more $SYS interval, so the count includes the last message
+# the count once it has stopped moving: two readings one $SYS interval apart agree (a loaded box
+# publishes $SYS late; one fixed sleep missed 15 % of a run's messages)
+settled_received() {
+  local prev=-1 v i
+  v=$(broker_received)
+  for ((i = 0; i < 8 && v != prev; i++)); do sleep 1.1; prev=$v; v=$(broker_received); done
+  echo "$v"
+}
 us_per() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b*1e6; else print "nan" }'; }
 row() { printf '%-44s %14s %14s %9s\n' "$@"; }
 
 pub_part() {
   local q=$1 n=$2 total=$(( 4 * $2 )) i b0 b1 c0 c1 t0 t1 ts_rate mq_rate ts_cpu mq_cpu bc_ts bc_mq
   # mosquitto_pub -l, 4 in parallel, one topic each
-  settle; b0=$(broker_received); c0=$(broker_cpu); t0=$(now)
+  b0=$(settled_received); c0=$(broker_cpu); t0=$(now)
   local pids=()
   for i in 1 2 3 4; do
     seq 1 "$n" | "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/mq.$q.$i" mosquitto_pub -h 127.0.0.1 -p "$P" -q "$q" -t "bench/pub/$i" -l 2>>"$BENCH_TMP/mq.err" &
     pids+=("$!")
   done
   wait "${pids[@]}"
-  t1=$(now); c1=$(broker_cpu); settle; b1=$(broker_received)
+  t1=$(now); c1=$(broker_cpu); b1=$(settled_received)
   mq_rate=$(fdiv $(( b1 - b0 )) "$(fdiff "$t0" "$t1")" %.0f)
   mq_cpu=0; for i in 1 2 3 4; do mq_cpu=$(awk -v a="$mq_cpu" -v b="$(tfield "$BENCH_TMP/mq.$q.$i" 3)" 'BEGIN{print a+b}'); done
   bc_mq=$(fdiff "$c0" "$c1"); MQ_DELIVERED=$(( b1 - b0 ))
   # tsbench pub, 4 publishers, as fast as the window allows
-  settle; b0=$(broker_received); c0=$(broker_cpu); t0=$(now)
-  "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/ts.pub.$q" $TS pub -h 127.0.0.1 -p "$P" -c 4 -q "$q" -t 'bench/pub/%i' --count "$n" --json "${EXTRA[@]}" \
+  b0=$(settled_received); c0=$(broker_cpu); t0=$(now)
+  # --workers 1: on this 2-core box the broker needs the other core (the default, one per core, was slower)
+  "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/ts.pub.$q" $TS pub -h 127.0.0.1 -p "$P" -c 4 -q "$q" -t 'bench/pub/%i' --count "$n" --workers 1 --json "${TS_RUN[@]}" "${EXTRA[@]}" \
     > "$OUT_DIR/pub-q$q.json" 2>>"$BENCH_TMP/ts.err"
-  t1=$(now); c1=$(broker_cpu); settle; b1=$(broker_received)
+  t1=$(now); c1=$(broker_cpu); b1=$(settled_received)
   ts_rate=$(fdiv $(( b1 - b0 )) "$(fdiff "$t0" "$t1")" %.0f)
   ts_cpu=$(tfield "$BENCH_TMP/ts.pub.$q" 3); bc_ts=$(fdiff "$c0" "$c1"); TS_DELIVERED=$(( b1 - b0 ))
   row "pub -c 4 -q $q, msg/s delivered (broker count)" "$mq_rate" "$ts_rate" "$(fdiv "$ts_rate" "$mq_rate")x"
   row "  delivered of $total (broker count)" "$MQ_DELIVERED" "$TS_DELIVERED" ""
   row "  tsbench's own count: sent / acked" "" "$(jget "$OUT_DIR/pub-q$q.json" sent) / $(jget "$OUT_DIR/pub-q$q.json" acked)" ""
+  row "  tsbench's own rate, connected to done (msg/s)" "" "$(jget "$OUT_DIR/pub-q$q.json" rate)" ""
   row "  client CPU us/msg (user+sys)" "$(us_per "$mq_cpu" "$total")" "$(us_per "$ts_cpu" "$total")" ""
   row "  client CPU / broker CPU, same run" "$(fdiv "$mq_cpu" "$bc_mq")x" "$(fdiv "$ts_cpu" "$bc_ts")x" ""
 }
@@ -76,7 +88,7 @@ pub_part() {
 pubsub_part() {
   local label=$1 port=$2 rate=$3 out=$4
   timeout $(( SECS + 30 )) $TS pubsub -h 127.0.0.1 -p "$port" --publishers 1 --subscribers 1 -q 0 -r "$rate" \
-    --duration "$SECS" --warmup 1 -t 'bench/e2e/%i' --json "${EXTRA[@]}" > "$out" 2>>"$BENCH_TMP/ts.err"
+    --duration "$SECS" --warmup 1 -t 'bench/e2e/%i' --json "${TS_RUN[@]}" "${EXTRA[@]}" > "$out" 2>>"$BENCH_TMP/ts.err"
   row "$label" "" "p50 $(jget "$out" latency.e2e.p50) ms" ""
   row "  p99 / max (ms); received / lost" "" "$(jget "$out" latency.e2e.p99) / $(jget "$out" latency.e2e.max); $(jget "$out" received) / $(jget "$out" lost)" ""
 }
@@ -84,7 +96,7 @@ pubsub_part() {
 conn_part() {
   local out="$OUT_DIR/conn.json" rss
   "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/ts.conn" timeout $(( SECS + 120 )) $TS conn -h 127.0.0.1 -p "$P" -c "$CONNS" --count "$CONNS" \
-    --duration "$SECS" --json "${EXTRA[@]}" > "$out" 2>>"$BENCH_TMP/ts.err"
+    --duration "$SECS" --json "${TS_RUN[@]}" "${EXTRA[@]}" > "$out" 2>>"$BENCH_TMP/ts.err"
   rss=$(fdiv "$(tfield "$BENCH_TMP/ts.conn" 2)" 1024 %.1f)
   row "conn -c $CONNS: established / failed" "" "$(jget "$out" connections.established) / $(jget "$out" connections.failed)" ""
   row "  rate reached (conn/s); connect p50 / p99 (ms)" "" "$(jget "$out" rate); $(jget "$out" latency.connect.p50) / $(jget "$out" latency.connect.p99)" ""

@@ -11,8 +11,9 @@ import { TSPUB } from '../src/cli/pub/options.ts';
 import { TSSUB } from '../src/cli/sub/options.ts';
 import { TSCLEAR } from '../src/cli/clear/options.ts';
 import { TSRR } from '../src/cli/rr/options.ts';
+import { TSBENCH } from '../src/cli/bench/options.ts';
 
-const TOOLS: Tool[] = [TSPUB, TSSUB, TSCLEAR, TSRR];
+const TOOLS: Tool[] = [TSPUB, TSSUB, TSCLEAR, TSRR, TSBENCH];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

@@ -4,11 +4,12 @@
 // its resolver for "localhost", tls/crypto without TLS, ...).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
-import { runBin } from './helpers/run-bin.ts';
+import { binEnv, binPath, isolatedHome, runBin } from './helpers/run-bin.ts';
 
 const LAZY = ['dns', 'perf_hooks', 'tls', '_tls_wrap', 'http', 'https', 'zlib', 'readline', 'child_process', 'worker_threads'];
 
@@ -40,3 +41,20 @@ for (const [tool, args] of [
     assert.deepEqual(loaded.filter((name) => LAZY.includes(name)), []);
   });
 }
+
+// tsbench --help answers from the option table: the session (net), hdr-histogram-js (it loads zlib
+// to encode) and the worker threads come only with a run. Its stdout is a file: a pipe would load
+// net for process.stdout itself.
+test('tsbench --help: loads neither the session (net), hdr-histogram-js (zlib), worker_threads nor the others', () => {
+  const out = join(dir, 'tsbench-help.json');
+  const help = openSync(join(dir, 'tsbench-help.txt'), 'w');
+  const r = spawnSync(process.execPath, [binPath('tsbench'), '--help'], {
+    stdio: ['ignore', help, 'pipe'], encoding: 'utf8', env: binEnv(isolatedHome(), { NODE_OPTIONS: `--require ${preload}`, RECORD_TO: out }),
+  });
+  closeSync(help);
+  assert.deepEqual({ status: r.status, stderr: r.stderr }, { status: 0, stderr: '' });
+  assert.match(readFileSync(join(dir, 'tsbench-help.txt'), 'utf8'), /^tsbench MQTT load/);
+  const loaded = (JSON.parse(readFileSync(out, 'utf8')) as string[]).filter((e) => e.startsWith('NativeModule ')).map((e) => e.slice(13));
+  assert.ok(loaded.includes('fs'), 'the record is real: fs was loaded');
+  assert.deepEqual(loaded.filter((name) => [...LAZY, 'net', 'zlib', 'worker_threads'].includes(name)), []);
+});

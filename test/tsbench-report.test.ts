@@ -196,7 +196,7 @@ test('tsbench merge: --csv/--html that cannot be written fail before the summary
   const good = join(dir, 'good.json');
   writeFileSync(good, summaryJson(summaryOf({ e2e: A })));
   const r = await merge([good], { html: join(dir, 'no', 'r.html') });
-  assert.deepEqual(r, { code: 1, out: '', errors: [`cannot write '${join(dir, 'no', 'r.html')}': no such file.`] });
+  assert.deepEqual(r, { code: 1, out: '', errors: [`cannot write '${join(dir, 'no', 'r.html')}': no such directory.`] });
   let out = '';
   const code = await runMerge([good], { readStdin: async () => '', write: (t) => { out += t; }, error: () => assert.fail('no error'), print: (s) => `runs=${s.runs} received=${s.received}\n` });
   assert.deepEqual({ code, out }, { code: 0, out: 'runs=1 received=666\n' });

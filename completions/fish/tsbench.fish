@@ -83,3 +83,8 @@ complete -c tsbench -n '_tsbench_property_command connect' -x -a 'session-expiry
 complete -c tsbench -n '_tsbench_property_command publish' -x -a 'payload-format-indicator message-expiry-interval content-type response-topic correlation-data topic-alias user-property'
 complete -c tsbench -n '_tsbench_property_command subscribe' -x -a 'subscription-identifier user-property'
 complete -c tsbench -n '_tsbench_property_command disconnect' -x -a 'session-expiry-interval server-reference reason-string user-property'
+complete -c tsbench -n 'not __fish_seen_subcommand_from conn pub sub pubsub merge' -a conn -d 'open -c connections (at -r per second) and hold them for --duration…'
+complete -c tsbench -n 'not __fish_seen_subcommand_from conn pub sub pubsub merge' -a pub -d '-c publishers, --count messages each or for --duration…'
+complete -c tsbench -n 'not __fish_seen_subcommand_from conn pub sub pubsub merge' -a sub -d '-c subscribers to -t: receive rates'
+complete -c tsbench -n 'not __fish_seen_subcommand_from conn pub sub pubsub merge' -a pubsub -d '--publishers and --subscribers in one run: end-to-end latency, loss…'
+complete -c tsbench -n 'not __fish_seen_subcommand_from conn pub sub pubsub merge' -a merge -d 'add up the --json summaries of several runs (shards): counts add…'

@@ -1,10 +1,10 @@
 // The shares of one run (one per worker thread) added up into one: counts add, histograms merge,
-// the series add by second. A local add-up of partial results; runs of several machines are
-// merged from their JSON summaries by tsbench merge (merge.ts).
+// the series add by second (series.ts, as merge.ts). Not mergeSummaries: a share carries what a
+// summary does not (sentAll, unique, subscribed), and loss is reckoned from the run's totals.
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import type { ShareResult } from './runner.ts';
-import type { SecondSample } from './schema.ts';
 import { addEncoded, newHistogram } from './stats.ts';
+import { addSeries } from './series.ts';
 import type { Histogram } from 'hdr-histogram-js';
 
 /** a share's result as it crosses a thread: the histograms encoded ('' when empty) */
@@ -31,7 +31,6 @@ export function addUp(shares: readonly EncodedShare[]): RunTotals {
     attempted: 0, established: 0, subscribed: 0, errorsByCause: {}, series: [], byTimer: false, connectsDoneUs: 0, lastSendUs: 0,
     e2e: newHistogram(), ack: newHistogram(), connect: newHistogram(), firstError: undefined,
   };
-  const seconds = new Map<number, SecondSample>();
   for (const s of shares) {
     for (const k of COUNTS) t[k] += s[k];
     for (const [cause, n] of Object.entries(s.errorsByCause)) t.errorsByCause[cause] = (t.errorsByCause[cause] ?? 0) + n;
@@ -42,14 +41,7 @@ export function addUp(shares: readonly EncodedShare[]): RunTotals {
     if (s.e2e) addEncoded(t.e2e, s.e2e);
     if (s.ack) addEncoded(t.ack, s.ack);
     if (s.connect) addEncoded(t.connect, s.connect);
-    for (const x of s.series) {
-      const y = seconds.get(x.t);
-      if (!y) { seconds.set(x.t, { ...x }); continue; }
-      y.sent += x.sent; y.acked += x.acked; y.received += x.received; y.errors += x.errors; y.connections += x.connections;
-      // one second's percentiles of two threads cannot be added: dropped
-      delete y.e2e_p50; delete y.e2e_p99;
-    }
   }
-  t.series = [...seconds.values()].sort((a, b) => a.t - b.t);
+  t.series = addSeries(shares.map((s) => s.series));
   return t;
 }

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import type { BenchStore, Scenario } from './options.ts';
 import type { Threshold } from './fail-if.ts';
+import type { Shard } from './shard.ts';
 import { UsageError } from '../runtime/errors.ts';
 import { HEADER_SIZE } from './header.ts';
 import { checkTopicFilter, checkTopicName } from '../../protocol/topic.ts';
@@ -43,6 +44,11 @@ export interface BenchPlan {
   subscribeProperties: SubscribeProperties | undefined;
   workers: number;
   json: boolean;
+  /** --csv FILE, --html FILE: written from the summary at the end (opened before the run) */
+  csv: string | undefined;
+  html: string | undefined;
+  /** --shard K/N: this run's clients are shard K's (shard.ts), its summary says "K/N" */
+  shard: Shard | undefined;
   failIf: Threshold[];
   sys: boolean;
   /** the options that shape the load, as the summary reports them */
@@ -54,12 +60,7 @@ export function filterOfTemplate(topic: string): string {
   return topic.split('/').map((l) => (l.includes('%i') || l.includes('%c') ? '+' : l)).join('/');
 }
 
-const LATER = [['csv', '--csv'], ['html', '--html'], ['shard', '--shard']] as const;
-
 export function planBench(scenario: Scenario, store: BenchStore, built: BuiltSession): BenchPlan {
-  for (const [key, name] of LATER) {
-    if (store[key] !== undefined) throw new UsageError(`${name} is not in this build yet (it comes with tsbench merge).`);
-  }
   if (store.rate !== undefined && store.totalRate !== undefined) throw new UsageError('-r and --total-rate cannot be used together (-r is per client, --total-rate for all).');
   const pubsub = scenario === 'pubsub';
   if (!pubsub && (store.publishers !== undefined || store.subscribers !== undefined)) {
@@ -111,6 +112,6 @@ export function planBench(scenario: Scenario, store: BenchStore, built: BuiltSes
     session: { ...built.session, clientId: undefined }, reconnect: built.reconnect,
     publishProperties: v5 ? built.properties.publish : undefined,
     subscribeProperties: v5 ? built.properties.subscribe : undefined,
-    workers, json: store.json === true, failIf: store.failIf ?? [], sys: store.noSys !== true, shape,
+    workers, json: store.json === true, csv: store.csv, html: store.html, shard: store.shard, failIf: store.failIf ?? [], sys: store.noSys !== true, shape,
   };
 }

@@ -12,6 +12,7 @@ import { readSysCounters, sysDelta } from './broker-sys.ts';
 import { MqttError } from '../../session/errors.ts';
 import type { ToWorker } from './worker.ts';
 import { WORKER_FLAG } from './options.ts';
+import { shardOffset } from './shard.ts';
 
 interface ShareHandle {
   prepare(): Promise<number>;
@@ -64,9 +65,10 @@ const QUIET_MS = 1000;
 /** workers start together a little later, so that all begin on the same schedule */
 const START_DELAY_US = 100_000;
 
-function split(n: number, shares: number, k: number): number[] {
+/** share k's clients of n: their indices across all shards (--shard K/N: shard K's range begins at first) */
+function split(n: number, shares: number, k: number, first: number): number[] {
   const out: number[] = [];
-  for (let i = k; i < n; i += shares) out.push(i);
+  for (let i = k; i < n; i += shares) out.push(first + i);
   return out;
 }
 
@@ -84,8 +86,12 @@ export interface RunIo {
 export async function runBench(plan: BenchPlan, io: RunIo): Promise<BenchSummary> {
   const runId = Math.floor(Math.random() * 0xffffffff) >>> 0;
   const n = plan.workers;
+  const sh = plan.shard;
   const specs: ShareSpec[] = Array.from({ length: n }, (_, k) => ({
-    plan, runId, pubs: split(plan.publishers, n, k), subs: split(plan.subscribers, n, k), conns: split(plan.connections, n, k),
+    plan, runId,
+    pubs: split(plan.publishers, n, k, shardOffset(sh, plan.publishers)),
+    subs: split(plan.subscribers, n, k, shardOffset(sh, plan.subscribers)),
+    conns: split(plan.connections, n, k, shardOffset(sh, plan.connections)),
   }));
   const ticks: Tick[] = specs.map(() => ({ sent: 0, acked: 0, received: 0, errors: 0, connections: 0 }));
   let startUs = 0;
@@ -103,7 +109,7 @@ export async function runBench(plan: BenchPlan, io: RunIo): Promise<BenchSummary
   }
   let interrupted = false;
   io.onInterrupt(() => { interrupted = true; for (const s of shares) s.interrupt(); });
-  const sysSession = { ...plan.session, clientId: `${plan.idPrefix}sys`, transport: plan.session.transport };
+  const sysSession = { ...plan.session, clientId: `${plan.idPrefix}sys${sh ? sh.k : ''}`, transport: plan.session.transport };
   const before = plan.sys ? await readSysCounters(io.Client, sysSession, plan.reconnect) : undefined;
   const established = (await Promise.all(shares.map((s) => s.prepare()))).reduce((a, b) => a + b, 0);
   if (established === 0 && plan.scenario !== 'conn') {

@@ -7,7 +7,7 @@ import type { LatencySummary } from './schema.ts';
 export const PERCENTILES = { p50: 50, p90: 90, p99: 99, p999: 99.9, p9999: 99.99 } as const;
 
 /** microseconds (the histogram's unit) to milliseconds, kept to the microsecond */
-const ms = (us: number): number => Math.round(us) / 1000;
+export const ms = (us: number): number => Math.round(us) / 1000;
 
 /** The summary of a histogram of microsecond values: percentiles, max and mean in ms, the histogram encoded. */
 export function latencySummary(h: hdr.Histogram): LatencySummary {

@@ -8,6 +8,7 @@ import { fsErrorText } from '../../session/fs-error-text.ts';
 import type { BenchSummary } from './schema.ts';
 import { checkSummary } from './summary-check.ts';
 import { mergeSummaries } from './merge.ts';
+import { cannotWrite } from './report-files.ts';
 
 export interface MergeIO {
   /** all of standard input, as text */
@@ -26,7 +27,14 @@ export interface MergeIO {
   writeFile?(path: string, text: string): Promise<void>;
 }
 
-/** the JSON summary as --json prints it */
+/** all of standard input (merge's '-'), read only when asked for */
+export async function readStdinText(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** the JSON summary, indented (tests' and scripts' files; tsbench merge --json prints one line, as a run) */
 export const summaryJson = (s: BenchSummary): string => `${JSON.stringify(s, null, 2)}\n`;
 
 const STDIN = '-';
@@ -80,6 +88,6 @@ async function writeOut(write: (p: string, t: string) => Promise<void>, path: st
   try {
     await write(path, text);
   } catch (err) {
-    throw new UsageError(`cannot write '${path}': ${fsErrorText(err)}.`);
+    throw cannotWrite(path, err);
   }
 }

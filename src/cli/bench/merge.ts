@@ -4,10 +4,11 @@
 // "tsbench merge"): per-second percentiles are dropped, $SYS counters are kept only from a single
 // run that has them, options that differ are listed per run.
 import { UsageError } from '../runtime/errors.ts';
-import { BENCH_SCHEMA, type BenchSummary, type SecondSample } from './schema.ts';
+import { BENCH_SCHEMA, type BenchSummary } from './schema.ts';
 import { addHistograms, decodeHistogram, latencySummary } from './latency.ts';
 import { checkSummary } from './summary-check.ts';
 import { parseShard } from './shard.ts';
+import { addSeries } from './series.ts';
 
 type Counts = { sent: number; received: number; lost: number; duplicates: number; reordered: number };
 type QosKey = '0' | '1' | '2';
@@ -52,7 +53,7 @@ export function mergeSummaries(list: BenchSummary[], names?: readonly string[]):
     warmup_s: Math.max(...list.map((s) => s.warmup_s)),
     rate: 0,
     latency: mergeLatency(list, name),
-    series: mergeSeries(list),
+    series: addSeries(list.map((s) => s.series)),
     stopped_by: unique(list.map((s) => s.stopped_by)).join(','),
   };
   if (merged.shards === undefined) delete merged.shards;
@@ -118,24 +119,6 @@ function mergeLatency(list: readonly BenchSummary[], name: (i: number) => string
     out[kind] = l;
   }
   return out;
-}
-
-/** Series by second t, added up. Per-second p50/p99 cannot be added: kept only when there is one run. */
-function mergeSeries(list: readonly BenchSummary[]): SecondSample[] {
-  if (list.length === 1) return list[0]!.series.map((x) => ({ ...x }));
-  const byT = new Map<number, SecondSample>();
-  for (const s of list) {
-    for (const x of s.series) {
-      const acc = byT.get(x.t);
-      if (!acc) { byT.set(x.t, { t: x.t, sent: x.sent, acked: x.acked, received: x.received, errors: x.errors, connections: x.connections }); continue; }
-      acc.sent += x.sent;
-      acc.acked += x.acked;
-      acc.received += x.received;
-      acc.errors += x.errors;
-      acc.connections += x.connections;
-    }
-  }
-  return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
 function mergeByQos(list: readonly BenchSummary[]): BenchSummary['by_qos'] | undefined {

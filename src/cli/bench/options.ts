@@ -8,8 +8,11 @@ import { UsageError } from '../runtime/errors.ts';
 import { topicFilter } from '../options/topic-options.ts';
 import { HEADER_SIZE } from './header.ts';
 import { parseFailIf, type Threshold } from './fail-if.ts';
+import { parseShard, type Shard } from './shard.ts';
 import { EXIT } from '../runtime/exit-codes.ts';
-import type { Tool } from '../runtime/setup.ts';
+import type { Subcommand, Tool } from '../runtime/setup.ts';
+import { exitStatusHelp } from '../runtime/exit-codes.ts';
+import { MERGE_TABLE } from './merge-options.ts';
 
 /** the argument a worker thread runs the binary with (coordinator.ts) */
 export const WORKER_FLAG = '--bench-worker';
@@ -63,7 +66,7 @@ export const BENCH_OPTIONS = [
   { key: 'html', names: ['--html'], kind: 'value', arg: 'file', group: 'output', help: 'write a self-contained HTML report' },
   { key: 'failIf', names: ['--fail-if'], kind: 'value', arg: 'expr', group: 'output', repeat: true, help: `exit ${EXIT.THRESHOLD} when true: [e2e.|ack.|connect.]p50|p90|p99|p999|p9999|max, loss, duplicates, reordered, errors, rate; e.g. 'p99>20ms', 'loss>0', 'rate<1000'`, parse: failIf },
   { key: 'workers', names: ['--workers'], kind: 'value', arg: 'N', group: 'misc', help: 'worker threads sharing the clients (default: the number of cores)', parse: intIn(1, 256, 'worker count') },
-  { key: 'shard', names: ['--shard'], kind: 'value', arg: 'K/N', group: 'misc', help: 'this machine is shard K of N: its own client ids and topics (merge the JSON with tsbench merge)' },
+  { key: 'shard', names: ['--shard'], kind: 'value', arg: 'K/N', group: 'misc', help: 'this machine is shard K of N: its own client ids and topics (merge the JSON with tsbench merge)', parse: (raw: string, name: string): Shard => parseShard(raw, name) },
   { key: 'noSys', names: ['--no-sys'], kind: 'flag', group: 'misc', help: "do not read the broker's $SYS counters before and after" },
   urlOption('name'),
   propertyOption(BENCH_PROPERTY_COMMANDS),
@@ -78,8 +81,20 @@ export const BENCH_SYNOPSIS = [
   'conn|pub|sub|pubsub [-h host[,host...]] [-p port] [-u username] [-P password] [-V 5|311|31] [-I id_prefix]',
   '[-c clients | --publishers N --subscribers N] [-t topic] [--filter filter] [-s bytes] [-q qos] [-M inflight]',
   '[-r msg/s | --total-rate msg/s] [--count N] [--duration seconds] [--warmup seconds] [--retain]',
-  "[--json] [--fail-if 'p99>20ms' ...] [--workers N] [--no-sys] [-D command name value] [--ws] [-L URL]",
+  "[--json] [--csv file] [--html file] [--fail-if 'p99>20ms' ...] [--workers N] [--shard K/N] [--no-sys]",
+  '[-D command name value] [--ws] [-L URL]',
   TLS_SYNOPSIS,
+  'merge FILE... [--json] [--csv file] [--html file]',
+];
+
+/** the scenarios share the tool's table; merge has its own (completions/ and the man page list them) */
+const NO_OPTIONS = optionTable([]);
+export const BENCH_SUBCOMMANDS: readonly Subcommand[] = [
+  { name: 'conn', summary: 'open -c connections (at -r per second) and hold them for --duration: connect-time percentiles', table: NO_OPTIONS },
+  { name: 'pub', summary: '-c publishers, --count messages each or for --duration: publish-to-PUBACK/PUBCOMP latency', table: NO_OPTIONS },
+  { name: 'sub', summary: '-c subscribers to -t: receive rates; loss, duplicates, reordering, e2e latency of a tsbench pub', table: NO_OPTIONS },
+  { name: 'pubsub', summary: '--publishers and --subscribers in one run: end-to-end latency, loss, duplicates, reordering', table: NO_OPTIONS },
+  { name: 'merge', summary: 'add up the --json summaries of several runs (shards): counts add, histograms merge', table: MERGE_TABLE },
 ];
 
 export const TSBENCH: Tool<BenchStore> = {
@@ -93,11 +108,23 @@ export const TSBENCH: Tool<BenchStore> = {
   sub      -c subscribers to -t (a filter); receive rates; loss, duplicates, reordering and end-to-end
            latency when the messages carry tsbench's header (a tsbench pub elsewhere)
   pubsub   --publishers and --subscribers in one run: end-to-end latency, loss, duplicates, reordering
+  merge    tsbench merge FILE... [--json] [--csv file] [--html file]: the --json summaries of several
+           runs (--shard K/N on N machines; '-' is standard input) added up, printed as one run's
 Load is open loop: sends follow a schedule at the requested rate and latency is measured from the
   scheduled send time, bounded by -M messages in flight per client.
 `,
-  helpAfter: `tsbench exits 0 when the run ends (by --count, --duration or Ctrl+C: the summary so far),
-  ${EXIT.THRESHOLD} when a --fail-if threshold is true, 1 on bad input or when no client could connect.
+  subcommands: BENCH_SUBCOMMANDS,
+  helpAfter: `Examples:
+  tsbench pub -c 4 -q 1 --count 10000                4 publishers, 10,000 messages each, PUBACK latency
+  tsbench pubsub -r 1000 --duration 30 --warmup 5 --fail-if 'p99>20ms' --fail-if 'loss>0'
+  tsbench conn -c 10000 -r 500 --duration 60         10,000 connections at 500/s, held for a minute
+  tsbench pub -c 100 --shard 2/4 --json > s2.json    machine 2 of 4; then: tsbench merge s*.json
+
+${exitStatusHelp({
+    success: 'the run ended (--count, --duration, or Ctrl+C, SIGTERM: the summary so far); merge: the summary printed',
+    failure: 'also when no client could connect, or a --csv/--html file cannot be written, or a merge input is not a summary',
+    more: [[EXIT.THRESHOLD, 'a --fail-if threshold was true (each one that was, on stderr)']],
+  })}
 `,
   debugTo: 'stderr',
   prompt: 'interactive',

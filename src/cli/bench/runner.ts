@@ -11,6 +11,7 @@ import { BenchPublisher, type PublishCounters } from './scheduler.ts';
 import { BenchSubscriber, type ReceiveCounters } from './subscriber.ts';
 import { clientSession, type Role } from './clients.ts';
 import { newHistogram, recordUs } from './stats.ts';
+import { ms, PERCENTILES } from './latency.ts';
 import { nowMicros } from './header.ts';
 import { causeOf } from './causes.ts';
 import { exitCodeFor } from '../runtime/exit-codes.ts';
@@ -132,7 +133,7 @@ export class BenchShare {
       try {
         const codes = await c.subscribe([{ topic: filter, qos: plan.qos }], plan.subscribeProperties);
         if ((codes[0] ?? 0x80) >= 0x80) throw new Error(`the broker refused the subscription to '${filter}' (reason code ${codes[0]})`);
-        this.subscribers.push(new BenchSubscriber(c, this.rc));
+        this.subscribers.push(new BenchSubscriber(c, this.rc, plan.scenario === 'pubsub' ? this.spec.runId : undefined));
       } catch (err) {
         this.countError(err);
         this.firstError ??= { message: (err as Error).message, code: 1 };
@@ -159,14 +160,27 @@ export class BenchShare {
     const untilStart = Math.max(0, (startUs - nowMicros()) / 1000);
     setTimeout(() => {
       for (const p of this.publishers) p.start(startUs);
-      if (plan.rate !== undefined) {
-        const every = Math.max(1, Math.min(10, Math.floor(1000 / plan.rate)));
-        this.pumpTimer = setInterval(() => { for (const p of this.publishers) p.pump(); }, every);
-      }
+      if (plan.rate !== undefined) this.pumpOnSchedule();
       if (plan.scenario === 'conn') void this.connectAll(startUs);
     }, untilStart);
     setTimeout(() => { this.secondTimer = setInterval(() => this.second(), 1000); }, untilStart + plan.warmupMs);
-    if (plan.durationMs !== undefined) this.stopTimer = setTimeout(() => { this.byTimer = true; this.stop(); }, untilStart + plan.warmupMs + plan.durationMs);
+    // conn holds its connections for --duration once they are all open (connectAll)
+    if (plan.durationMs !== undefined && plan.scenario !== 'conn') this.holdFor(untilStart + plan.warmupMs + plan.durationMs);
+  }
+
+  private holdFor(ms: number): void {
+    this.stopTimer = setTimeout(() => { this.byTimer = true; this.stop(); }, ms);
+  }
+
+  /** -r: a timer for the next scheduled send, not a fixed interval: an interval's lag adds up
+   *  (each turn is set from when the last one ran) and sends would trail their schedule by up to
+   *  an interval, which the latency (measured from the schedule) would show. Behind schedule
+   *  (the window is full) completions and 'drain' pump; the timer looks again 1 ms later. */
+  private pumpOnSchedule(): void {
+    let next = Infinity;
+    for (const p of this.publishers) { p.pump(); next = Math.min(next, p.nextAtUs); }
+    if (this.stopped || next === Infinity) return;
+    this.pumpTimer = setTimeout(() => this.pumpOnSchedule(), Math.max(1, Math.ceil((next - nowMicros()) / 1000)));
   }
 
   /** conn: open the connections at the share's rate (or in batches), then hold them */
@@ -186,6 +200,7 @@ export class BenchShare {
     }
     this.connectsDoneUs = nowMicros();
     if (plan.durationMs === undefined) this.stop(); // nothing to hold them for
+    else if (!this.stopped) this.holdFor(plan.durationMs);
   }
 
   private tick(): Tick {
@@ -200,8 +215,8 @@ export class BenchShare {
     };
     const h = this.rc.e2eSecond;
     if (h.totalCount > 0) {
-      s.e2e_p50 = Math.round(h.getValueAtPercentile(50)) / 1000;
-      s.e2e_p99 = Math.round(h.getValueAtPercentile(99)) / 1000;
+      s.e2e_p50 = ms(h.getValueAtPercentile(PERCENTILES.p50));
+      s.e2e_p99 = ms(h.getValueAtPercentile(PERCENTILES.p99));
       h.reset();
     }
     this.series.push(s);
@@ -213,7 +228,7 @@ export class BenchShare {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.pumpTimer);
+    clearTimeout(this.pumpTimer);
     clearTimeout(this.stopTimer);
     for (const p of this.publishers) void p.stop();
     this.resolveStopped();
@@ -229,7 +244,7 @@ export class BenchShare {
       await this.stoppedP;
     }
     await Promise.all(this.publishers.map((p) => p.whenFinished));
-    clearInterval(this.pumpTimer);
+    clearTimeout(this.pumpTimer);
     return this.pc.sentAll;
   }
 

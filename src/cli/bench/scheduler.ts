@@ -82,6 +82,12 @@ export class BenchPublisher {
   }
 
   get sent(): number { return this.sentCount; }
+  /** with -r: when the next unsent message is scheduled (wall clock us); Infinity when none is left */
+  get nextAtUs(): number {
+    const rate = this.spec.rate;
+    if (rate === undefined || this.stopped || this.sentCount >= this.spec.count) return Infinity;
+    return this.startUs + Math.round(this.sentCount * 1e6 / rate);
+  }
   /** every message it will send is sent and completed */
   get finished(): boolean { return (this.stopped || this.sentCount >= this.spec.count) && this.doneCount === this.sentCount; }
 

@@ -28,16 +28,19 @@ export class BenchSubscriber {
   private target = Infinity;
   private readonly onMessage = (m: InboundMessage): void => this.receive(m);
 
-  constructor(readonly client: Client, private readonly counters: ReceiveCounters) {
+  /** onlyRun (pubsub): this run's id; another run's messages (a shard next door on the same
+   *  topics) are not this run's to count */
+  constructor(readonly client: Client, private readonly counters: ReceiveCounters, private readonly onlyRun?: number) {
     client.on('message', this.onMessage);
   }
 
   private receive(m: InboundMessage): void {
     const now = nowMicros();
     const c = this.counters;
+    const p = m.payload;
+    if (this.onlyRun !== undefined && hasHeader(p) && headerRunId(p) !== this.onlyRun) return;
     this.all++;
     this.lastAt = performance.now();
-    const p = m.payload;
     if (hasHeader(p)) {
       const dup = this.tracker.receive(headerRunId(p), headerPublisher(p), headerSeq(p));
       const at = headerSentAt(p);

@@ -5,6 +5,7 @@ import type { BenchPlan } from './check.ts';
 import type { RunTotals } from './add-up.ts';
 import { latencySummary } from './stats.ts';
 import { VERSION } from '../runtime/version.ts';
+import { shardLabel } from './shard.ts';
 
 export interface RunTimes {
   /** wall clock microseconds: the measured part began / ended */
@@ -20,7 +21,8 @@ const RATE_TOLERANCE = 0.05;
 const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
 
 export function buildSummary(plan: BenchPlan, t: RunTotals, times: RunTimes): BenchSummary {
-  const endUs = plan.scenario === 'conn' && plan.durationMs === undefined && t.connectsDoneUs > 0 ? t.connectsDoneUs : times.endUs;
+  // conn: measured while connecting (the rate is the connection rate); the hold of --duration comes after
+  const endUs = plan.scenario === 'conn' && t.connectsDoneUs > 0 ? t.connectsDoneUs : times.endUs;
   const duration = Math.max(0, (endUs - times.measuredFromUs) / 1e6);
   const scenario = plan.scenario;
   let lost = 0;
@@ -46,6 +48,7 @@ export function buildSummary(plan: BenchPlan, t: RunTotals, times: RunTimes): Be
     started: new Date(times.measuredFromUs / 1000).toISOString(),
     ended: new Date(endUs / 1000).toISOString(),
     options: plan.shape,
+    ...(plan.shard ? { shards: [shardLabel(plan.shard)] } : {}),
     runs: 1,
     connections: { attempted: t.attempted, established: t.established, failed: t.attempted - t.established },
     sent: t.sent, acked: t.acked, received: t.received, lost, duplicates: t.duplicates, reordered: t.reordered,
@@ -81,7 +84,8 @@ function latencyRows(s: BenchSummary): string[] {
 export function summaryText(s: BenchSummary): string {
   const o = s.options;
   const lines = [
-    `tsbench ${s.scenario}: stopped by ${s.stopped_by}, ${s.duration_s} s measured${s.warmup_s ? ` after ${s.warmup_s} s warm-up` : ''}, QoS ${String(o.qos ?? 0)}, ${String(o.size ?? '')} bytes`,
+    `tsbench ${s.scenario}: stopped by ${s.stopped_by}, ${s.duration_s} s measured${s.warmup_s ? ` after ${s.warmup_s} s warm-up` : ''}, QoS ${String(o.qos ?? '(per run)')}, ${String(o.size ?? '(per run)')} bytes`,
+    ...(s.runs > 1 || s.shards ? [`  ${s.runs > 1 ? `${s.runs} runs merged` : '1 run'}${s.shards ? `: shard${s.shards.length > 1 ? 's' : ''} ${s.shards.join(', ')}` : ''}`] : []),
     `  connections  ${s.connections.established} of ${s.connections.attempted} (${s.connections.failed} failed)`,
     `  sent ${s.sent}  acked ${s.acked}  received ${s.received}`,
     `  lost ${s.lost}  duplicates ${s.duplicates}  reordered ${s.reordered}  errors ${s.errors}${s.errors ? ` (${Object.entries(s.errors_by_cause).map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}`,
