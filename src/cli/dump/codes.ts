@@ -3,7 +3,7 @@
 import { connackText, reasonText } from '../../protocol/reason-codes.ts';
 
 export function codeText(type: string, code: number, version: number): string {
-  if (type === 'connack') return connackText(code, version === 5 ? 5 : 4);
+  if (type === 'connack') return code === 0 ? (version === 5 ? 'success' : 'accepted') : connackText(code, version === 5 ? 5 : 4);
   if (code === 0 && type === 'disconnect') return 'normal disconnection';
   if (version !== 5 && type === 'suback') return code === 0x80 ? 'failure' : `granted QoS ${code}`;
   return reasonText(code);

@@ -13,9 +13,8 @@ export interface DumperOptions {
   out(text: string): void;
   /** proxy: the relay forwards the rest; capture: nothing more of that direction */
   mode: 'proxy' | 'capture';
-  /** --strict: a decode error closes the connection (onStrict does it) */
+  /** --strict: a decode error closes the connection (Dumper.closeConnection does it) */
   strict: boolean;
-  onStrict?(conn: number): void;
   /** how a stream without a CONNECT (a capture that starts mid-connection) is read: 3, 4 or 5 */
   defaultVersion: number;
 }
@@ -56,6 +55,8 @@ class Conn {
 
 export class Dumper {
   private readonly conns = new Map<number, Conn>();
+  /** --strict: how a connection is closed (the relay's drop) */
+  closeConnection: ((conn: number) => void) | undefined;
 
   constructor(private readonly o: DumperOptions) {}
 
@@ -96,7 +97,7 @@ export class Dumper {
     const then = this.o.mode === 'capture' ? 'the rest of this direction is not decoded'
       : this.o.strict ? 'closing the connection (--strict)' : 'the rest is forwarded undecoded';
     if (c.shown) this.o.out(this.o.renderer.error(c.now, c.id, from, `${text}; ${then}`));
-    if (this.o.strict) this.o.onStrict?.(c.id);
+    if (this.o.strict) this.closeConnection?.(c.id);
   }
 
   onPacket(c: Conn, from: Side, p: DumpPacket): void {
