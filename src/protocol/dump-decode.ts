@@ -174,7 +174,7 @@ export function decodePacket(buf: Buffer, pos: number, total: number, version: n
       if (v5 && r.left() > 0) {
         p.reasonCode = r.u8('the reason code');
         if (r.left() > 0) p.properties = readProperties(r, type.toUpperCase());
-      } else if (v5) p.reasonCode = 0;
+      }
       break;
     case 8: {
       p.messageId = r.u16('the packet id');
@@ -210,7 +210,7 @@ export function decodePacket(buf: Buffer, pos: number, total: number, version: n
       if (v5 && r.left() > 0) {
         p.reasonCode = r.u8('the reason code');
         if (r.left() > 0) p.properties = readProperties(r, type.toUpperCase());
-      } else if (v5) p.reasonCode = 0;
+      }
       break;
   }
   if (r.left() > 0) throw new DumpDecodeError(`${r.left()} bytes left over after the ${type.toUpperCase()}`);
