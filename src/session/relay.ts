@@ -50,10 +50,11 @@ export class Relay {
       } catch (e) {
         throw new TransportError(`cannot read the listening certificate or key: ${(e as Error).message}`, undefined, { cause: e, retryable: false });
       }
-      server = tls.createServer({ cert, key }, onConn);
+      server = tls.createServer({ cert, key, allowHalfOpen: true }, onConn);
       // a client that fails the handshake is its own problem: the listener goes on
       server.on('tlsClientError', () => undefined);
-    } else server = net.createServer(onConn);
+    } else server = net.createServer({ allowHalfOpen: true }, onConn);
+    // allowHalfOpen: a client's FIN is passed on (pipe's 'end'), not answered by closing before the broker's last bytes
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) => reject(new TransportError(`cannot listen on ${this.o.host}:${this.o.port}: ${e.message}`, undefined, { cause: e, retryable: false })));
