@@ -63,10 +63,14 @@ export class Relay {
     return (server.address() as net.AddressInfo).port;
   }
 
-  /** stop listening and close every connection */
-  close(): Promise<void> {
+  private emptied: (() => void) | undefined;
+
+  /** stop listening and close every connection; resolves once each has reported its close */
+  async close(): Promise<void> {
+    const listening = new Promise<void>((resolve) => { if (this.server) this.server.close(() => resolve()); else resolve(); });
+    const gone = this.live.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => { this.emptied = resolve; });
     for (const id of [...this.live.keys()]) this.drop(id, 'tsdump stopped');
-    return new Promise((resolve) => { if (this.server) this.server.close(() => resolve()); else resolve(); });
+    await Promise.all([listening, gone]);
   }
 
   /** close one connection (tsdump --strict after a decode error) */
@@ -93,6 +97,7 @@ export class Relay {
       entry.broker?.destroy();
       this.live.delete(id);
       this.ev.close(id, entry.reason);
+      if (this.live.size === 0) this.emptied?.();
     };
     client.on('error', (e) => finish(`client: ${e.message}`));
     client.on('close', () => finish('client closed'));
