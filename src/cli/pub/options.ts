@@ -33,7 +33,7 @@ export const PUB_OPTIONS = [
 export type PubStore = StoreOf<typeof PUB_OPTIONS> & Pick<CommonStore, 'keyPassphrase'>;
 
 export const PUB_TABLE = optionTable(PUB_OPTIONS, [
-  { set: 'message', message: (a, b) => `Only one type of message can be sent at once: ${a} and ${b} given (use one of -m, -f, -s, -l, -n, --replay).` },
+  { set: 'message', message: (a, b) => `Only one type of message can be sent at once: ${a} and ${b} given (use one of -m, -f, -s, -l, -n).` },
   ID_RULE,
 ]);
 
@@ -61,7 +61,7 @@ export const TSPUB: Tool<PubStore> = {
   tspub -t cfg/app -f app.json -V 5 -D publish content-type application/json
   tail -f app.log | tspub -t logs/app -l -q 1       one message per line, over one connection
   tspub -L mqtt://broker.example:1883/alerts -m 'disk full'
-  tssub -t 'sensors/#' --json > rec.jsonl; tspub --replay rec.jsonl --speed 2 --topic-rewrite sensors/ test/sensors/
+  tspub --replay rec.jsonl --speed 2 --topic-rewrite live/ test/   a tssub --json recording, again
 
 ${exitStatusHelp(PUB_EXIT)}
 `,
