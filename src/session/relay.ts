@@ -50,11 +50,12 @@ export class Relay {
       } catch (e) {
         throw new TransportError(`cannot read the listening certificate or key: ${(e as Error).message}`, undefined, { cause: e, retryable: false });
       }
-      server = tls.createServer({ cert, key, allowHalfOpen: true }, onConn);
+      server = tls.createServer({ cert, key, allowHalfOpen: true, noDelay: true }, onConn);
       // a client that fails the handshake is its own problem: the listener goes on
       server.on('tlsClientError', () => undefined);
-    } else server = net.createServer({ allowHalfOpen: true }, onConn);
-    // allowHalfOpen: a client's FIN is passed on (pipe's 'end'), not answered by closing before the broker's last bytes
+    } else server = net.createServer({ allowHalfOpen: true, noDelay: true }, onConn);
+    // allowHalfOpen: a client's FIN is passed on (pipe's 'end'), not answered by closing before the broker's last bytes;
+    // noDelay (both sides): a relay must not hold a small packet back for Nagle's algorithm
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) => reject(new TransportError(`cannot listen on ${this.o.host}:${this.o.port}: ${e.message}`, undefined, { cause: e, retryable: false })));
@@ -111,6 +112,7 @@ export class Relay {
     }
     if (closed) { broker.destroy(); return; }
     entry.broker = broker;
+    (broker as Partial<net.Socket>).setNoDelay?.(true);
     this.ev.open(id, clientAddr, transportTarget(this.o.upstream).target);
     broker.on('error', (e) => finish(`broker: ${e.message}`));
     broker.on('close', () => finish('broker closed'));

@@ -74,6 +74,7 @@ export class JsonRenderer implements Renderer {
 
   packet(e: PacketEvent): string {
     const p = e.packet;
+    if (p.type === 'publish' && !p.properties?.length && !e.timing) return this.plainPublish(e, p);
     const o = this.base(e.ms, e.conn);
     o.from = e.from;
     o.type = p.type;
@@ -96,6 +97,17 @@ export class JsonRenderer implements Renderer {
       o.totalMs = round(e.timing.totalMs);
     }
     return `${JSON.stringify(o)}\n`;
+  }
+
+  /** the hot path (most of any dump): a PUBLISH without properties, as a string, field order as packet() has it */
+  private plainPublish(e: PacketEvent, p: DumpPacket): string {
+    const max = this.o.maxPayload;
+    const payload = p.payload!;
+    const b = encodeBytes(max !== undefined && payload.length > max ? payload.subarray(0, max) : payload);
+    return `{"v":${MESSAGE_JSON_VERSION},"tst":"${new Date(e.ms).toISOString()}","conn":${e.conn},"from":"${e.from}","type":"publish","size":${p.size},`
+      + `"topic":${JSON.stringify(p.topic)},"qos":${p.qos},"retain":${p.retain}${p.dup ? ',"dup":true' : ''}`
+      + `${p.messageId !== undefined && p.qos! > 0 ? `,"mid":${p.messageId}` : ''},"payloadlen":${payload.length},"encoding":"${b.encoding}","payload":${JSON.stringify(b.text)}`
+      + `${p.dup ? '' : ',"dup":false'}}\n`;
   }
 
   private fields(o: Record<string, unknown>, p: DumpPacket, version: number): void {
