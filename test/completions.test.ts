@@ -1,7 +1,7 @@
 // completions/: generated from the option tables (npm run completions), committed, and the same
 // bytes as `tool --completion SHELL`. Each shell's completion runs for real: bash's function with
 // COMP_WORDS/COMP_CWORD, zsh's completion system in a pseudo-terminal (helpers/zsh-complete.zsh),
-// fish's `complete -C`. zsh and fish must be installed (scripts/ensure-mosquitto.sh, .ci/run): a
+// fish's `complete -C`. zsh and fish must be installed (scripts/ensure-test-tools.sh, .ci/run): a
 // missing shell fails these tests, never skips them. A fixture tool checks subcommands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ function listFiles(dir: string): string[] {
 
 function shellPresent(shell: string): void {
   const r = spawnSync(shell, ['-c', 'exit 0']);
-  assert.equal(r.error, undefined, `${shell} is not installed: run scripts/ensure-mosquitto.sh (apt-get install ${shell})`);
+  assert.equal(r.error, undefined, `${shell} is not installed: run scripts/ensure-test-tools.sh (apt-get install ${shell})`);
 }
 
 /** bash: source the script, set COMP_WORDS/COMP_CWORD, call the function, print COMPREPLY */

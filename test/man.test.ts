@@ -1,6 +1,6 @@
 // man/<tool>.1: generated from the option tables and help sections (npm run man), committed, listed
 // in package.json "man", and rendered by man(1) without a single warning. man-db and groff-base
-// must be installed (scripts/ensure-mosquitto.sh, .ci/run): a missing man fails, never skips.
+// must be installed (scripts/ensure-test-tools.sh, .ci/run): a missing man fails, never skips.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ const files = manFiles(tools);
 function render(page: string): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync('man', ['--warnings', '-l', join(ROOT, page)],
     { encoding: 'utf8', env: { PATH: process.env.PATH, MANWIDTH: '80', MAN_KEEP_FORMATTING: '', LC_ALL: 'C.UTF-8', MANPAGER: 'cat', PAGER: 'cat' } });
-  assert.equal(r.error, undefined, 'man is not installed: run scripts/ensure-mosquitto.sh (apt-get install man-db groff-base)');
+  assert.equal(r.error, undefined, 'man is not installed: run scripts/ensure-test-tools.sh (apt-get install man-db groff-base)');
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 

@@ -21,7 +21,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   const session = Promise.all([import('../session/client.ts'), import('../cli/pub/runner.ts')]);
   const warning = inflightWarning(store, built.session.protocolVersion);
   if (warning && !ctx.quiet) process.stderr.write(`${warning}\n`);
-  if (plan.mode === 'lines' || plan.repeat > 1000) await limitYoungGeneration();
+  if (plan.mode !== 'single' || plan.repeat > 1000) await limitYoungGeneration();
   const [{ Client }, { Publisher }] = await session;
   const client = new Client(built.session, built.reconnect);
   reportOutages(client, (text) => { if (!ctx.quiet) process.stderr.write(`${text}\n`); });

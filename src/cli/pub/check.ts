@@ -8,13 +8,15 @@ import { oversize, oversizeText } from '../../session/publish-size.ts';
 import { readPayload, TOO_LARGE, type StdinIo } from '../messages/payload.ts';
 import { lineParser, type LineFormat } from '../messages/line-format.ts';
 import { checkLines, type CheckedRange } from '../messages/checked-lines.ts';
+import { readRecording, type ReplayEntry } from '../messages/replay.ts';
 
 /** the exclusive message sources: -m, -f, -s, -l, -n */
 const MESSAGE_KEYS = ['message', 'file', 'stdinFile', 'stdinLine', 'nullMessage'] as const;
 
 export type PubPlan =
   | { mode: 'single'; topic: string; payload: Buffer; what: string; repeat: number; repeatDelayMs: number; templated: boolean; common: Common }
-  | { mode: 'lines'; topic: string | undefined; format: LineFormat; changesOnly: boolean; common: Common; checked?: CheckedRange };
+  | { mode: 'lines'; topic: string | undefined; format: LineFormat; changesOnly: boolean; common: Common; checked?: CheckedRange }
+  | { mode: 'replay'; entries: ReplayEntry[]; speed: number; loop: boolean; common: Common };
 
 interface Common {
   qos: QoS;
@@ -23,6 +25,10 @@ interface Common {
 }
 
 export function planPublish(store: PubStore, publishProps: PublishProperties | undefined, version: ProtocolVersion, io: StdinIo): PubPlan {
+  if (store.replay !== undefined) return planReplay(store, publishProps, version);
+  if (store.speed !== undefined || store.loop || store.topicRewrite !== undefined) {
+    throw new UsageError(`${store.speed !== undefined ? '--speed' : store.loop ? '--loop' : '--topic-rewrite'} needs --replay file.`);
+  }
   const format = store.lineFormat ?? 'raw';
   const topic = store.topic;
   const modes = MESSAGE_KEYS.filter((k) => store[k] !== undefined);
@@ -60,6 +66,20 @@ export function planPublish(store: PubStore, publishProps: PublishProperties | u
     templated: store.repeat !== undefined,
     common,
   };
+}
+
+/** --replay: the recording read and checked now; -t, -q, -r, -D publish are the defaults of a line without them */
+function planReplay(store: PubStore, publishProps: PublishProperties | undefined, version: ProtocolVersion): PubPlan {
+  if (store.lineFormat !== undefined || store.changesOnly || store.repeat !== undefined || store.repeatDelay !== undefined) {
+    throw new UsageError('--replay publishes a recording: --line-format, --changes-only, --repeat and --repeat-delay do not apply.');
+  }
+  const common: Common = { qos: store.qos ?? 0, retain: store.retain === true, properties: publishProps };
+  const entries = readRecording(store.replay!, { topic: store.topic, ...common, v5: version === 5 }, store.topicRewrite);
+  entries.forEach((e, i) => {
+    const o = oversize(e.msg, version, undefined);
+    if (o) throw new UsageError(`--replay: message ${i + 1}: the message ${oversizeText(o)}.`);
+  });
+  return { mode: 'replay', entries, speed: store.speed ?? 1, loop: store.loop === true, common };
 }
 
 /** -l --line-format json|tab from a regular file: every line checked now, before connecting (a raw

@@ -4,6 +4,7 @@ import { COMMON_OPTIONS, ID_RULE, type CommonStore, TLS_SYNOPSIS, WILL_SYNOPSIS,
 import { decimal, MAX_SECONDS, optionTable, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import { argError } from '../runtime/errors.ts';
 import { parseLineFormat } from '../messages/line-format.ts';
+import { parseSpeed, takeRewrite } from '../messages/replay.ts';
 import { MESSAGE_OPTIONS } from '../options/message-options.ts';
 import type { Tool } from '../runtime/setup.ts';
 import { exitStatusHelp, PUB_EXIT } from '../runtime/exit-codes.ts';
@@ -34,6 +35,11 @@ export const PUB_OPTIONS = [
   { key: 'repeatDelay', names: ['--repeat-delay'], kind: 'value', arg: 'seconds', missing: '--repeat-delay argument given but no time specified.', group: 'message', help: `wait this long between repeats, ${SECONDS_RANGE} seconds (may be fractional)`, parse: repeatDelay },
   { key: 'lineFormat', names: ['--line-format'], kind: 'value', arg: 'raw|json|tab', group: 'message', help: 'with -l: raw (default); json: {"topic","payload","qos","retain","properties"} per line; tab: topic<TAB>payload', parse: parseLineFormat },
   { key: 'changesOnly', names: ['--changes-only'], kind: 'flag', group: 'message', help: 'with -l: skip a line identical to the last one sent on the same topic' },
+  // replay (ours): a recording from tssub --json (or tsdump --json) published again
+  { key: 'replay', names: ['--replay'], kind: 'value', arg: 'file', group: 'message', exclusive: 'message', help: 'publish a recording (tssub --json lines) again, with its timing' },
+  { key: 'speed', names: ['--speed'], kind: 'value', arg: 'N|max', group: 'message', help: 'with --replay: N times as fast (0.5 = half speed); max: no waiting', parse: parseSpeed },
+  { key: 'loop', names: ['--loop'], kind: 'flag', group: 'message', help: 'with --replay: start again at the end, until interrupted' },
+  { key: 'topicRewrite', names: ['--topic-rewrite'], kind: 'property', arg: 'from to', group: 'message', repeat: true, help: 'with --replay: a topic starting with "from" starts with "to" instead (repeatable; the first match wins)', take: takeRewrite },
   urlOption('name'),
   propertyOption(PUB_PROPERTY_COMMANDS),
   ...COMMON_OPTIONS,
@@ -55,6 +61,7 @@ export const PUB_SYNOPSIS = [
   WILL_SYNOPSIS,
   TLS_SYNOPSIS,
   '[-D command name value] [--line-format raw|json|tab] [--changes-only] [--no-reconnect]',
+  '[--replay file [--speed N|max] [--loop] [--topic-rewrite from to]]',
 ];
 
 export const TSPUB: Tool<PubStore> = {
@@ -70,6 +77,7 @@ export const TSPUB: Tool<PubStore> = {
   tspub -t cfg/app -f app.json -V 5 -D publish content-type application/json
   tail -f app.log | tspub -t logs/app -l -q 1       one message per line, over one connection
   tspub -L mqtt://broker.example:1883/alerts -m 'disk full'
+  tspub --replay rec.jsonl --speed 2 --topic-rewrite live/ test/   a tssub --json recording, again
 
 ${exitStatusHelp(PUB_EXIT)}
 `,

@@ -12,6 +12,7 @@ import { readRange } from '../messages/checked-lines.ts';
 import { ChangeFilter, lineParser } from '../messages/line-format.ts';
 import type { PubPlan } from './check.ts';
 import { compileTemplate } from '../messages/template.ts';
+import { replay } from '../messages/replay.ts';
 
 export interface PublishIo {
   /** a getter: process.stdin costs a stream set-up that -m/-f/-n never need */
@@ -68,7 +69,11 @@ export class Publisher {
 
   async run(): Promise<PublishResult> {
     if (this.plan.mode === 'single') await this.single(this.plan);
-    else await this.lines(this.plan);
+    else if (this.plan.mode === 'replay') {
+      await replay(this.plan.entries, this.plan.speed, this.plan.loop, {
+        write: (msg) => this.client.write(msg, this.done), drained: () => this.drained(), stopped: () => this.fatal !== undefined,
+      });
+    } else await this.lines(this.plan);
     await this.client.end(this.io.disconnectProperties ? { properties: this.io.disconnectProperties } : undefined);
     return { sent: this.sent, failed: this.failed, fatal: this.fatal };
   }
