@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startFakeBroker, acceptConnect } from './helpers/fake-broker.ts';
 import { connected, opts, tcp } from './helpers/session-helpers.ts';
 import { Duplex } from 'node:stream';
-import { endAfterFlush } from '../src/session/end-after-flush.ts';
+import { endAfterFlush, unsentError } from '../src/session/end-after-flush.ts';
 import { TransportError } from '../src/session/errors.ts';
 
 const COUNT = 20_000;
@@ -71,18 +71,23 @@ test('endAfterFlush: the grace period starts once everything is written, not at 
   const peer = slowPeer(700);
   for (let i = 0; i < 4; i++) peer.write(Buffer.alloc(2048)); // 4 chunks x 0.7 s: longer than the 1 s grace
   const t0 = Date.now();
-  await endAfterFlush(peer, 1000, 5000);
+  const stalls: Error[] = [];
+  const closed = new Promise((r) => peer.once('close', r));
+  endAfterFlush(peer, 1000, 5000, (e) => stalls.push(e));
+  await closed;
   assert.ok(Date.now() - t0 >= 2700, 'it waited for the peer to read every chunk');
-  assert.equal(peer.writableFinished, true);
+  assert.deepEqual([peer.writableFinished, unsentError(peer), stalls], [true, undefined, []]);
 });
 
-test('endAfterFlush: a reader that makes no progress for stallMs fails the end, naming the bytes not sent', async () => {
+test('endAfterFlush: a reader that makes no progress for stallMs is reported, naming the bytes not sent', async () => {
   const peer = slowPeer(Infinity);
   peer.write(Buffer.alloc(3000));
   peer.write(Buffer.alloc(5000));
   const alive = setTimeout(() => undefined, 10_000); // a real socket keeps the loop alive; this stand-in does not
-  const err = await endAfterFlush(peer, 1000, 1500).then(() => undefined, (e: unknown) => e);
+  const stalled = await new Promise<Error>((resolve) => endAfterFlush(peer, 1000, 1500, resolve));
   clearTimeout(alive);
-  assert.ok(err instanceof TransportError, String(err));
-  assert.equal(err.message, 'the connection closed with 8000 bytes of packets not yet sent (the broker stopped reading)');
+  assert.ok(stalled instanceof TransportError);
+  assert.equal(stalled.message, 'the broker stopped reading: 8000 bytes of our packets were not sent');
+  assert.equal(unsentError(peer)?.message, 'the connection closed with 8000 bytes of our packets not yet sent');
+  peer.destroy();
 });

@@ -117,7 +117,7 @@ test('--replay argument errors', async () => {
     [['--replay', notst], `Error: --replay: ${notst} line 1: no "tst" time (ISO 8601, as tssub --json writes it).`],
     [['--replay', b64], `Error: --replay: ${b64} line 1: "payload" is not valid base64.`],
     [['--replay', join(dir, 'none.jsonl')], `Error: --replay: cannot read '${join(dir, 'none.jsonl')}': no such file.`],
-    [['--replay', bad, '-m', 'x'], 'Error: Only one type of message can be sent at once: --replay and -m given (use one of -m, -f, -s, -l, -n).'],
+    [['--replay', bad, '-m', 'x'], 'Error: Only one type of message can be sent at once.'],
     [['-t', 'a', '-m', 'x', '--speed', '2'], 'Error: --speed needs --replay file.'],
     [['-t', 'a', '-m', 'x', '--loop'], 'Error: --loop needs --replay file.'],
     [['--replay', bad, '--speed', '0'], "Error: --speed: '0' is not a speed (a factor above 0, e.g. 2 or 0.5, or max)."],

@@ -14,7 +14,7 @@ complete -c tspub -l changes-only -d 'with -l: skip a line identical to the last
 complete -c tspub -l replay -r -F -d 'publish a recording (tssub --json lines) again, with its timing'
 complete -c tspub -l speed -x -a 'N max' -d 'with --replay: N times as fast (0.5 = half speed)'
 complete -c tspub -l loop -d 'with --replay: start again at the end, until interrupted'
-complete -c tspub -l topic-rewrite -x -a '' -d 'with --replay: a topic starting with "from" starts with "to" instead…'
+complete -c tspub -l topic-rewrite -x -d 'with --replay: a topic starting with "from" starts with "to" instead…'
 complete -c tspub -s L -l url -x -d 'mqtt(s)://[user[:password]@]host[:port]/topic (also ws://, wss://)'
 complete -c tspub -s D -l property -x -a 'connect publish disconnect will' -d 'MQTT 5 property (forces -V 5): -D connect|publish|disconnect|will…'
 complete -c tspub -s h -l host -x -a '(__fish_print_hostnames)' -d 'broker host (default localhost)'
@@ -75,5 +75,9 @@ complete -c tspub -l completion -x -a 'bash zsh fish' -d 'print the shell comple
 function _tspub_property_command --argument-names command
     set -l words (commandline -opc)
     test (count $words) -ge 2; or return 1
-    contains -- $words[-2] --topic-rewrite; and test (string lower -- $words[-1]) = $command
+    contains -- $words[-2] -D --property; and test (string lower -- $words[-1]) = $command
 end
+complete -c tspub -n '_tspub_property_command connect' -x -a 'session-expiry-interval authentication-method authentication-data request-problem-information request-response-information receive-maximum topic-alias-maximum user-property maximum-packet-size'
+complete -c tspub -n '_tspub_property_command publish' -x -a 'payload-format-indicator message-expiry-interval content-type response-topic correlation-data topic-alias user-property'
+complete -c tspub -n '_tspub_property_command disconnect' -x -a 'session-expiry-interval server-reference reason-string user-property'
+complete -c tspub -n '_tspub_property_command will' -x -a 'payload-format-indicator message-expiry-interval content-type response-topic correlation-data will-delay-interval user-property'

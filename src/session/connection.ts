@@ -11,7 +11,7 @@ import { Keepalive } from './keepalive.ts';
 import type { ConnackInfo, InboundMessage, SessionOptions } from './types.ts';
 import type { Outbox } from './outbox.ts';
 import type { PacketLog } from './debug-lines.ts';
-import { endAfterFlush } from './end-after-flush.ts';
+import { endAfterFlush, unsentError } from './end-after-flush.ts';
 import { noMqttAnswer, openTransport, transportTarget } from './transport.ts';
 import { describeTransportError } from './transport-errors.ts';
 import { buildConnect, buildDisconnect, connackInfo, connackViolation } from './connect-packet.ts';
@@ -259,8 +259,11 @@ export class Connection {
     this.enter('disconnecting');
     this.send(buildDisconnect(this.version, reasonCode, properties));
     this.batch?.flush();
-    // the broker stopping to read for 1.5 keepalives is what a dead connection looks like otherwise
-    return endAfterFlush(this.socket!, 2000, Math.max(10_000, 1500 * this.opts.keepalive));
+    return new Promise((resolve) => {
+      const socket = this.socket!;
+      socket.once('close', () => resolve()); // no progress for 1.5 keepalives: what a dead connection looks like
+      endAfterFlush(socket, 2000, Math.max(10_000, 1500 * this.opts.keepalive), (err) => { this.closeError = err; socket.destroy(); });
+    });
   }
 
   /** End the connection with an error (no DISCONNECT: the broker publishes the will). */
@@ -277,11 +280,11 @@ export class Connection {
 
   private closed(): void {
     if (this.state === 'closed') return;
+    if (this.state === 'disconnecting' && !this.closeError) this.closeError = unsentError(this.socket); // all of ours out?
     const clean = this.state === 'disconnecting' && !this.closeError;
     const beforeConnack = this.state === 'connecting';
     this.enter('closed');
-    this.keepalive?.stop();
-    clearTimeout(this.forceClose);
+    this.keepalive?.stop(); clearTimeout(this.forceClose);
     const err = clean ? undefined : (this.closeError ?? (beforeConnack ? noMqttAnswer(this.opts.transport) : new ConnectionClosedError('the broker closed the connection')));
     this.connackWaiter?.reject(err ?? new ConnectionClosedError('connection closed before CONNACK'));
     this.connackWaiter = undefined;

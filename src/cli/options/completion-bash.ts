@@ -1,7 +1,7 @@
 // The bash completion script: one function per table (the tool's, each subcommand's) that completes
 // the value of the option before the cursor, -D's command and property name, or an option name.
 // Bash shows no descriptions. mapfile keeps file names with spaces whole.
-import { functionName, ownSpecs, valueKind, visible, type CompletionSource } from './completion-model.ts';
+import { functionName, isDefineOption, ownSpecs, valueKind, visible, type CompletionSource } from './completion-model.ts';
 import { propertyNames } from './properties.ts';
 import type { OptionSpec } from './option-spec.ts';
 
@@ -22,7 +22,7 @@ function valueAction(s: OptionSpec): string | undefined {
 /** the body completing one table: values, then -D's words, then option names */
 function tableBody(specs: readonly OptionSpec[], indent: string): string[] {
   const lines: string[] = [];
-  const property = specs.find((s) => s.kind === 'property');
+  const property = specs.find(isDefineOption);
   if (property) {
     const names = property.names.join('|');
     const kind = valueKind(property);

@@ -1,7 +1,7 @@
 // The fish completion script: one `complete` line per option (short, long or old-style names, the
 // description cut at a word, its values), -D's property names by the command before the cursor, and
 // the subcommands (offered first; their own options once one is on the line).
-import { functionName, ownSpecs, shortDescription, valueKind, visible, type CompletionSource } from './completion-model.ts';
+import { functionName, isDefineOption, ownSpecs, shortDescription, valueKind, visible, type CompletionSource } from './completion-model.ts';
 import { propertyNames } from './properties.ts';
 import type { OptionSpec } from './option-spec.ts';
 
@@ -31,7 +31,7 @@ function completeLines(tool: string, specs: readonly OptionSpec[], condition: st
 
 /** -D's second word: a condition true when the two words before the cursor are -D and this command */
 function propertyLines(tool: string, fn: string, specs: readonly OptionSpec[]): string[] {
-  const property = specs.find((s) => s.kind === 'property');
+  const property = specs.find(isDefineOption);
   const kind = property && valueKind(property);
   if (!property || !kind || kind.kind !== 'property') return [];
   return [

@@ -34,9 +34,16 @@ function propertyCommands(s: OptionSpec): readonly string[] {
   return Array.isArray(c) ? c.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** -D (`command name value`): the multi-word option that names MQTT commands; another multi-word one
+ *  (tspub's --topic-rewrite FROM TO) takes free words */
+export function isDefineOption(s: OptionSpec): boolean {
+  return s.kind === 'property' && propertyCommands(s).length > 0;
+}
+
 export function valueKind(s: OptionSpec): ValueKind {
   const arg = s.arg ?? '';
-  if (s.kind === 'property') return { kind: 'property', commands: propertyCommands(s) };
+  if (isDefineOption(s)) return { kind: 'property', commands: propertyCommands(s) };
+  if (s.kind === 'property') return { kind: 'any' };
   const known = s.names.map((n) => KNOWN_VALUES[n]).find((v) => v !== undefined);
   if (known) return { kind: 'words', words: known };
   if (arg === 'file' || (arg === 'path' && s.names.includes('--unix'))) return { kind: 'file' };
