@@ -1,6 +1,7 @@
 // MQTT 5 properties by id [MQTT-2.2.2.2], read for tsdump: any property in any packet (a dumper
 // shows what was sent, a property in the wrong packet included), in packet order, duplicates kept.
 // Names: the spec's (kebab, as -D takes them) for lines, mqtt-packet's camelCase for JSON.
+import { propertiesById } from './properties.ts';
 
 export type PropValue = number | string | Buffer | readonly [string, string];
 
@@ -13,43 +14,8 @@ export interface DumpProperty {
   value: PropValue;
 }
 
-const BYTE = 1;
-const U16 = 2;
-const U32 = 3;
-const VARINT = 4;
-const STRING = 5;
-const BINARY = 6;
-const PAIR = 7;
-
-const TABLE: Partial<Record<number, readonly [number, string, string]>> = {
-  0x01: [BYTE, 'payload-format-indicator', 'payloadFormatIndicator'],
-  0x02: [U32, 'message-expiry-interval', 'messageExpiryInterval'],
-  0x03: [STRING, 'content-type', 'contentType'],
-  0x08: [STRING, 'response-topic', 'responseTopic'],
-  0x09: [BINARY, 'correlation-data', 'correlationData'],
-  0x0b: [VARINT, 'subscription-identifier', 'subscriptionIdentifier'],
-  0x11: [U32, 'session-expiry-interval', 'sessionExpiryInterval'],
-  0x12: [STRING, 'assigned-client-identifier', 'assignedClientIdentifier'],
-  0x13: [U16, 'server-keep-alive', 'serverKeepAlive'],
-  0x15: [STRING, 'authentication-method', 'authenticationMethod'],
-  0x16: [BINARY, 'authentication-data', 'authenticationData'],
-  0x17: [BYTE, 'request-problem-information', 'requestProblemInformation'],
-  0x18: [U32, 'will-delay-interval', 'willDelayInterval'],
-  0x19: [BYTE, 'request-response-information', 'requestResponseInformation'],
-  0x1a: [STRING, 'response-information', 'responseInformation'],
-  0x1c: [STRING, 'server-reference', 'serverReference'],
-  0x1f: [STRING, 'reason-string', 'reasonString'],
-  0x21: [U16, 'receive-maximum', 'receiveMaximum'],
-  0x22: [U16, 'topic-alias-maximum', 'topicAliasMaximum'],
-  0x23: [U16, 'topic-alias', 'topicAlias'],
-  0x24: [BYTE, 'maximum-qos', 'maximumQoS'],
-  0x25: [BYTE, 'retain-available', 'retainAvailable'],
-  0x26: [PAIR, 'user-property', 'userProperties'],
-  0x27: [U32, 'maximum-packet-size', 'maximumPacketSize'],
-  0x28: [BYTE, 'wildcard-subscription-available', 'wildcardSubscriptionAvailable'],
-  0x29: [BYTE, 'subscription-identifier-available', 'subscriptionIdentifiersAvailable'],
-  0x2a: [BYTE, 'shared-subscription-available', 'sharedSubscriptionAvailable'],
-};
+/** the table by id, read whole: a dumper knows every property, whatever packet holds it */
+const BY_ID = propertiesById();
 
 /** A defect found while reading: the text says what and where. */
 export class DumpDecodeError extends Error {}
@@ -126,17 +92,17 @@ export function readProperties(r: Reader, packet: string): DumpProperty[] {
   const out: DumpProperty[] = [];
   while (inner.left() > 0) {
     const id = inner.varint('a property id');
-    const entry = TABLE[id];
+    const entry = BY_ID[id];
     if (!entry) throw new DumpDecodeError(`${packet} has an unknown property id 0x${id.toString(16).padStart(2, '0')}`);
-    const [kind, name, key] = entry;
+    const { type, name, key } = entry;
     let value: PropValue;
-    switch (kind) {
-      case BYTE: value = inner.u8(name); break;
-      case U16: value = inner.u16(name); break;
-      case U32: value = inner.u32(name); break;
-      case VARINT: value = inner.varint(name); break;
-      case STRING: value = inner.str(name); break;
-      case BINARY: value = inner.binary(name); break;
+    switch (type) {
+      case 'byte': value = inner.u8(name); break;
+      case 'int16': value = inner.u16(name); break;
+      case 'int32': value = inner.u32(name); break;
+      case 'varint': value = inner.varint(name); break;
+      case 'string': value = inner.str(name); break;
+      case 'binary': value = inner.binary(name); break;
       default: value = [inner.str(`${name} key`), inner.str(`${name} value`)] as const;
     }
     out.push({ id, name, key, value });

@@ -5,6 +5,7 @@
 // code for the DISCONNECT that goes before closing [MQTT-4.13.1]. Rule numbers are the negotiated
 // version's (MQTT 3.1 has none: 3.1.1's are given); sections where the spec numbers no rule.
 import { isUtf8 } from 'node:buffer';
+import { propertiesById, type PropertyType } from './properties.ts';
 import { receivedTopicDefect } from './topic.ts';
 
 export const MALFORMED_PACKET = 0x81;
@@ -192,37 +193,12 @@ function checkTrailingProperties(type: number, buf: Buffer, at: number, end: num
 
 // ---- properties [MQTT-2.2.2]
 
-const BYTE01 = 0; const U16 = 1; const U32 = 2; const VARINT = 3; const STRING = 4; const BINARY = 5; const PAIR = 6;
-const CONNACK = 1 << 2; const PUBLISH = 1 << 3; const ACKS = (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7);
-const SUBACK = 1 << 9; const UNSUBACK = 1 << 11; const DISCONNECT = 1 << 14; const AUTH = 1 << 15;
-
-/** id -> [value type, packets that may carry it (bit = packet type), mosquitto's name for it] (Will and CONNECT-only ids left out: never received) */
-const PROPERTIES: Partial<Record<number, readonly [number, number, string]>> = {
-  0x01: [BYTE01, PUBLISH, 'payload-format-indicator'],
-  0x02: [U32, PUBLISH, 'message-expiry-interval'],
-  0x03: [STRING, PUBLISH, 'content-type'],
-  0x08: [STRING, PUBLISH, 'response-topic'],
-  0x09: [BINARY, PUBLISH, 'correlation-data'],
-  0x0b: [VARINT, PUBLISH, 'subscription-identifier'],
-  0x11: [U32, CONNACK | DISCONNECT, 'session-expiry-interval'],
-  0x12: [STRING, CONNACK, 'assigned-client-identifier'],
-  0x13: [U16, CONNACK, 'server-keep-alive'],
-  0x15: [STRING, CONNACK | AUTH, 'authentication-method'],
-  0x16: [BINARY, CONNACK | AUTH, 'authentication-data'],
-  0x1a: [STRING, CONNACK, 'response-information'],
-  0x1c: [STRING, CONNACK | DISCONNECT, 'server-reference'],
-  0x1f: [STRING, CONNACK | ACKS | SUBACK | UNSUBACK | DISCONNECT | AUTH, 'reason-string'],
-  0x21: [U16, CONNACK, 'receive-maximum'],
-  0x22: [U16, CONNACK, 'topic-alias-maximum'],
-  0x23: [U16, PUBLISH, 'topic-alias'],
-  0x24: [BYTE01, CONNACK, 'maximum-qos'],
-  0x25: [BYTE01, CONNACK, 'retain-available'],
-  0x26: [PAIR, 0xffff, 'user-property'],
-  0x27: [U32, CONNACK, 'maximum-packet-size'],
-  0x28: [BYTE01, CONNACK, 'wildcard-subscription-available'],
-  0x29: [BYTE01, CONNACK, 'subscription-identifier-available'],
-  0x2a: [BYTE01, CONNACK, 'shared-subscription-available'],
-};
+/** packets a broker sends: an id none of them may carry (CONNECT and Will only) is unknown here */
+const FROM_BROKER = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 9) | (1 << 11) | (1 << 14) | (1 << 15);
+/** the properties a received packet may hold, by id */
+const RECEIVED = propertiesById().map((p) => (p && p.packets & FROM_BROKER ? p : undefined));
+const WIDTH: Partial<Record<PropertyType, number>> = { byte: 1, int16: 2, int32: 4 };
+const TOPIC_ALIAS = 0x23;
 
 /** set by checkProperties: the PUBLISH just checked has a topic alias (no allocation per packet) */
 let sawTopicAlias = false;
@@ -263,25 +239,26 @@ function checkProperties(type: number, buf: Buffer, at: number, end: number): nu
   let seenHigh = 0;
   while (i < stop) {
     const id = buf[i++]!;
-    const spec = PROPERTIES[id];
+    const spec = RECEIVED[id];
     if (spec === undefined) return malformed(`${name} with unknown property ${hex(id)} [MQTT-2.2.2.2]`);
-    const [kind, packets, pname] = spec;
-    if ((packets & (1 << type)) === 0) return malformed(`${name} with property ${pname}, which ${article(name)} ${name} cannot carry [MQTT-2.2.2.2]`);
-    if (id !== 0x26 && id !== 0x0b) {
+    const { type: kind, name: pname } = spec;
+    if ((spec.packets & (1 << type)) === 0) return malformed(`${name} with property ${pname}, which ${article(name)} ${name} cannot carry [MQTT-2.2.2.2]`);
+    if (!spec.repeatable) {
       const bit = 1 << (id & 31);
       const seen = id < 32 ? seenLow : seenHigh;
       if (seen & bit) return protocol(`${name} with property ${pname} more than once [MQTT-2.2.2.2]`);
       if (id < 32) seenLow |= bit; else seenHigh |= bit;
     }
-    const width = kind === BYTE01 ? 1 : kind === U16 ? 2 : kind === U32 ? 4 : 0;
+    const width = WIDTH[kind] ?? 0;
     if (width > 0) {
       if (i + width > stop) return overrun(name, pname);
       const value = width === 1 ? buf[i]! : width === 2 ? u16(buf, i) : buf.readUInt32BE(i);
-      if (kind === BYTE01 && value > 1) return protocol(`${name} with ${pname} ${value} (must be 0 or 1) [MQTT-2.2.2.2]`);
-      if (value === 0 && (id === 0x21 || id === 0x27)) return protocol(`${name} with ${pname} 0 [MQTT-2.2.2.2]`);
-      if (id === 0x23) sawTopicAlias = true;
+      if (spec.boolean && value > 1) return protocol(`${name} with ${pname} ${value} (must be 0 or 1) [MQTT-2.2.2.2]`);
+      // topic alias 0 is the session's to refuse (inbound.ts, [MQTT-3.3.2-8])
+      if (value === 0 && spec.nonZero && id !== TOPIC_ALIAS) return protocol(`${name} with ${pname} 0 [MQTT-2.2.2.2]`);
+      if (id === TOPIC_ALIAS) sawTopicAlias = true;
       i += width;
-    } else if (kind === VARINT) {
+    } else if (kind === 'varint') {
       let value = 0;
       let m = 1;
       for (let n = 0; ; n++) {
@@ -291,15 +268,15 @@ function checkProperties(type: number, buf: Buffer, at: number, end: number): nu
         m *= 128;
         if ((b & 0x80) === 0) break;
       }
-      if (value === 0) return protocol(`${name} with ${pname} 0 [MQTT-3.3.2.3.8]`);
+      if (value === 0 && spec.nonZero) return protocol(`${name} with ${pname} 0 [MQTT-3.3.2.3.8]`);
     } else {
-      const strings = kind === PAIR ? 2 : 1;
+      const strings = kind === 'pair' ? 2 : 1;
       const start = i;
       for (let s = 0; s < strings; s++) {
         if (i + 2 > stop || i + 2 + u16(buf, i) > stop) return overrun(name, pname);
         const from = i + 2;
         i = from + u16(buf, i);
-        if (kind !== BINARY) {
+        if (kind !== 'binary') {
           const bad = stringDefect(buf.subarray(from, i), name, pname);
           if (bad) return bad;
           if (id === 0x08 && buf.subarray(from, i).some((c) => c === 0x23 || c === 0x2b)) {
@@ -307,7 +284,7 @@ function checkProperties(type: number, buf: Buffer, at: number, end: number): nu
           }
         }
       }
-      if (kind === PAIR && type === 3) {
+      if (kind === 'pair' && type === 3) {
         const klen = u16(buf, start);
         (userPairs ??= []).push([buf.toString('utf8', start + 2, start + 2 + klen), buf.toString('utf8', start + 4 + klen, i)]);
       }

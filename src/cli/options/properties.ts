@@ -4,55 +4,28 @@
 // (atol), a value that is not a number is refused instead of becoming 0.
 import { argError, UsageError } from '../runtime/errors.ts';
 import { decimal } from './option-spec.ts';
+import { PROPERTIES, type PropertySpec, type PropertyType } from '../../protocol/properties.ts';
 import type { ConnectProperties, PublishProperties, SubscribeProperties, UserProperties, WillOptions } from '../../session/types.ts';
 
-type PropType = 'byte' | 'int16' | 'int32' | 'varint' | 'binary' | 'string' | 'pair';
-
-interface PropInfo {
-  /** mqtt-packet property name */
-  field: string;
-  type: PropType;
-  /** commands it may be sent with (mosquitto_property_check_command) */
-  commands: string[];
-  /** value must not be 0 / must be 0 or 1 (mosquitto_property_check_all) */
-  nonZero?: boolean;
-  boolean?: boolean;
-}
-
-const PUB_WILL = ['publish', 'will'];
-const PROPS: Record<string, PropInfo> = {
-  'payload-format-indicator': { field: 'payloadFormatIndicator', type: 'byte', commands: PUB_WILL, boolean: true },
-  'message-expiry-interval': { field: 'messageExpiryInterval', type: 'int32', commands: PUB_WILL },
-  'content-type': { field: 'contentType', type: 'string', commands: PUB_WILL },
-  'response-topic': { field: 'responseTopic', type: 'string', commands: PUB_WILL },
-  'correlation-data': { field: 'correlationData', type: 'binary', commands: PUB_WILL },
-  'subscription-identifier': { field: 'subscriptionIdentifier', type: 'varint', commands: ['publish', 'subscribe'], nonZero: true },
-  'session-expiry-interval': { field: 'sessionExpiryInterval', type: 'int32', commands: ['connect', 'connack', 'disconnect'] },
-  'assigned-client-identifier': { field: 'assignedClientIdentifier', type: 'string', commands: ['connack'] },
-  'server-keep-alive': { field: 'serverKeepAlive', type: 'int16', commands: ['connack'] },
-  'authentication-method': { field: 'authenticationMethod', type: 'string', commands: ['connect', 'connack', 'auth'] },
-  'authentication-data': { field: 'authenticationData', type: 'binary', commands: ['connect', 'connack', 'auth'] },
-  'request-problem-information': { field: 'requestProblemInformation', type: 'byte', commands: ['connect'], boolean: true },
-  'will-delay-interval': { field: 'willDelayInterval', type: 'int32', commands: ['will'] },
-  'request-response-information': { field: 'requestResponseInformation', type: 'byte', commands: ['connect'], boolean: true },
-  'response-information': { field: 'responseInformation', type: 'string', commands: ['connack'] },
-  'server-reference': { field: 'serverReference', type: 'string', commands: ['connack', 'disconnect'] },
-  'reason-string': { field: 'reasonString', type: 'string', commands: ['connack', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'suback', 'unsuback', 'disconnect', 'auth'] },
-  'receive-maximum': { field: 'receiveMaximum', type: 'int16', commands: ['connect', 'connack'], nonZero: true },
-  'topic-alias-maximum': { field: 'topicAliasMaximum', type: 'int16', commands: ['connect', 'connack'] },
-  'topic-alias': { field: 'topicAlias', type: 'int16', commands: ['publish'], nonZero: true },
-  'maximum-qos': { field: 'maximumQoS', type: 'byte', commands: ['connack'], boolean: true },
-  'retain-available': { field: 'retainAvailable', type: 'byte', commands: ['connack'], boolean: true },
-  'user-property': { field: 'userProperties', type: 'pair', commands: ['*'] },
-  'maximum-packet-size': { field: 'maximumPacketSize', type: 'int32', commands: ['connect', 'connack'], nonZero: true },
-  'wildcard-subscription-available': { field: 'wildcardSubscriptionAvailable', type: 'byte', commands: ['connack'], boolean: true },
-  'subscription-identifier-available': { field: 'subscriptionIdentifiersAvailable', type: 'byte', commands: ['connack'], boolean: true },
-  'shared-subscription-available': { field: 'sharedSubscriptionAvailable', type: 'byte', commands: ['connack'], boolean: true },
-};
-
-/** Every command name mosquitto_string_to_command knows, plus 'will'. */
+/** Every command name mosquitto_string_to_command knows, plus 'will': COMMANDS[i] is packet type
+ *  i + 1, and 'will' (i = 15) is bit 16, the table's WILL */
 const COMMANDS = ['connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback',
   'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth', 'will'];
+
+interface PropInfo {
+  spec: PropertySpec;
+  /** commands it may be sent with: the packets the spec lets carry it, 'will' for the Will
+   *  Properties. mosquitto_property_check_command is the same but for two: user-property goes with
+   *  any command there (kept: the refusal is then "not supported"), reason-string with any but
+   *  connect, publish, subscribe and unsubscribe (will too; the spec's list is kept here) */
+  commands: readonly string[];
+}
+
+/** the table by name, in its (id) order */
+const PROPS = new Map<string, PropInfo>(PROPERTIES.map((spec) => [spec.name, {
+  spec,
+  commands: spec.name === 'user-property' ? COMMANDS : COMMANDS.filter((_, i) => spec.packets & (1 << (i + 1))),
+}]));
 
 /** Commands a client can attach properties to (cfg_parse_property refuses the rest as "not supported"). */
 export type PropCommand = 'connect' | 'publish' | 'subscribe' | 'unsubscribe' | 'disconnect' | 'will';
@@ -64,7 +37,7 @@ export interface PropertyArg {
   value: number | boolean | string | Buffer | [string, string];
 }
 
-const MAX: Record<string, number> = { byte: 255, int16: 65535, int32: 4294967295, varint: 268435455 };
+const MAX: Partial<Record<PropertyType, number>> = { byte: 255, int16: 65535, int32: 4294967295, varint: 268435455 };
 
 /** mosquitto's texts end in "\n\n": two blank lines before the Use line */
 const notEnough = (): UsageError => argError('--property argument given but not enough arguments specified.');
@@ -82,9 +55,9 @@ export function takeProperty(allowed: readonly PropCommand[]) {
     const command = cmdRaw.toLowerCase();
     const name = nameRaw.toLowerCase();
     if (!COMMANDS.includes(command)) throw argError('Invalid command given in --property argument.');
-    const info = PROPS[name];
+    const info = PROPS.get(name);
     if (!info) throw argError('Invalid property name given in --property argument.');
-    if (info.commands[0] !== '*' && !info.commands.includes(command)) {
+    if (!info.commands.includes(command)) {
       throw argError(`${nameRaw} property not allowed for ${cmdRaw} in --property argument.`);
     }
     // mosquitto refuses these too (auth, the acknowledgements, subscribe beyond its two); a command
@@ -93,14 +66,15 @@ export function takeProperty(allowed: readonly PropCommand[]) {
       || (command === 'subscribe' && name !== 'subscription-identifier' && name !== 'user-property')) {
       throw argError(`${nameRaw} property not supported for ${cmdRaw} in --property argument.`);
     }
-    if (info.type === 'pair') {
+    const { spec } = info;
+    if (spec.type === 'pair') {
       if (i + 3 >= words.length) throw notEnough();
       const pair: [string, string] = [words[i + 2]!, words[i + 3]!];
       for (const part of pair) if (Buffer.byteLength(part) > 65535) throw argError(`Property value too long for property ${nameRaw}.`);
-      return [{ command: command as PropCommand, name, field: info.field, value: pair }, 4];
+      return [{ command: command as PropCommand, name, field: spec.key, value: pair }, 4];
     }
     const raw = words[i + 2]!;
-    return [{ command: command as PropCommand, name, field: info.field, value: convert(info, nameRaw, command, raw) }, 3];
+    return [{ command: command as PropCommand, name, field: spec.key, value: convert(spec, nameRaw, command, raw) }, 3];
   };
 }
 
@@ -112,20 +86,20 @@ const LIST_NAMES: Record<PropCommand, string> = {
 };
 const listError = (command: string, what: string): UsageError => new UsageError(`Error in ${LIST_NAMES[command as PropCommand]} properties: ${what}`, { bare: true });
 
-function convert(info: PropInfo, name: string, command: string, raw: string): PropertyArg['value'] {
-  switch (info.type) {
+function convert(spec: PropertySpec, name: string, command: string, raw: string): PropertyArg['value'] {
+  switch (spec.type) {
     case 'string':
     case 'binary':
       if (Buffer.byteLength(raw) > 65535) throw argError(`Property value too long for property ${name}.`);
-      return info.type === 'string' ? raw : Buffer.from(raw);
+      return spec.type === 'string' ? raw : Buffer.from(raw);
     default: {
       // mosquitto's atol makes a word 0; ours refuses it, in mosquitto's words
       const n = decimal(raw);
       if (n === undefined) throw argError(`Property value (${raw}) is not a number for property ${name}.`);
-      if (n < 0 || n > MAX[info.type]!) throw argError(`Property value (${n}) out of range for property ${name}.`);
+      if (n < 0 || n > MAX[spec.type]!) throw argError(`Property value (${n}) out of range for property ${name}.`);
       // mosquitto_property_check_all, after the whole command line: the same text here
-      if ((info.nonZero && n === 0) || (info.boolean && n > 1)) throw listError(command, PROTOCOL_ERROR);
-      if (info.boolean) return n === 1;
+      if ((spec.nonZero && n === 0) || (spec.boolean && n > 1)) throw listError(command, PROTOCOL_ERROR);
+      if (spec.boolean) return n === 1;
       return n;
     }
   }
@@ -165,6 +139,6 @@ export function groupProperties(args: PropertyArg[] | undefined): PropertySets {
 
 /** The property names -D takes with this command (what takeProperty accepts): for the completions. */
 export function propertyNames(command: string): string[] {
-  return Object.keys(PROPS).filter((n) => (PROPS[n]!.commands[0] === '*' || PROPS[n]!.commands.includes(command))
-    && !(command === 'publish' && n === 'subscription-identifier'));
+  return [...PROPS].filter(([n, info]) => info.commands.includes(command) && !(command === 'publish' && n === 'subscription-identifier'))
+    .map(([n]) => n);
 }
