@@ -51,9 +51,12 @@ const SPEC_ONLY: Record<string, readonly string[]> = { 'reason-string': ['will',
 
 const take = takeProperty(['connect', 'publish', 'subscribe', 'unsubscribe', 'disconnect', 'will']);
 
-/** the commands -D does not refuse as "not allowed" for this property */
+/** cfg_parse_property refuses these two as an invalid command before any property check */
+const PINGS = ['pingreq', 'pingresp'];
+
+/** the commands -D does not refuse as "not allowed" for this property (the pings aside) */
 function allowedByD(name: string): string[] {
-  return COMMANDS.filter((command) => {
+  return COMMANDS.filter((c) => !PINGS.includes(c)).filter((command) => {
     try {
       take([command, name, 'k', 'v'], 0);
     } catch (e) {
@@ -67,8 +70,12 @@ function allowedByD(name: string): string[] {
 test("-D's commands per property are mosquitto_property_check_command's, but reason-string's (the spec's packets)", () => {
   assert.deepEqual(PROPERTIES.map((p) => p.name), Object.keys(MOSQUITTO));
   for (const name of Object.keys(MOSQUITTO)) {
-    const expected = MOSQUITTO[name]!.filter((c) => !(SPEC_ONLY[name] ?? []).includes(c));
+    const expected = MOSQUITTO[name]!.filter((c) => !(SPEC_ONLY[name] ?? []).includes(c) && !PINGS.includes(c));
     assert.deepEqual(allowedByD(name), expected, name);
+  }
+  for (const ping of PINGS) {
+    assert.throws(() => take([ping, 'user-property', 'k', 'v'], 0), (e: unknown) => e instanceof UsageError
+      && e.message === 'Invalid command given in --property argument.', ping);
   }
 });
 

@@ -54,7 +54,9 @@ export function takeProperty(allowed: readonly PropCommand[]) {
     const nameRaw = words[i + 1]!;
     const command = cmdRaw.toLowerCase();
     const name = nameRaw.toLowerCase();
-    if (!COMMANDS.includes(command)) throw argError('Invalid command given in --property argument.');
+    // mosquitto_string_to_command knows pingreq and pingresp, but cfg_parse_property refuses them
+    // as an invalid command (mosquitto_pub 2.0.11: "Invalid command given in --property argument.")
+    if (!COMMANDS.includes(command) || command === 'pingreq' || command === 'pingresp') throw argError('Invalid command given in --property argument.');
     const info = PROPS.get(name);
     if (!info) throw argError('Invalid property name given in --property argument.');
     if (!info.commands.includes(command)) {
