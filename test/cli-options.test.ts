@@ -77,8 +77,8 @@ test('-D: mosquitto validation', () => {
     connect: { receiveMaximum: 5 },
   });
   usageError(() => parse('-D', 'publish', 'session-expiry-interval', '1'), 'session-expiry-interval property not allowed for publish in --property argument.');
-  usageError(() => parse('-D', 'bogus', 'x', '1'), 'Invalid command given in --property argument.');
-  usageError(() => parse('-D', 'connect', 'foo', '1'), 'Invalid property name given in --property argument.');
+  usageError(() => parse('-D', 'bogus', 'x', '1'), 'Invalid command bogus given in --property argument.');
+  usageError(() => parse('-D', 'connect', 'foo', '1'), 'Invalid property name foo given in --property argument.');
   usageError(() => parse('-D', 'publish', 'user-property', 'k'), '--property argument given but not enough arguments specified.');
   usageError(() => parse('-D', 'publish', 'message-expiry-interval'), '--property argument given but not enough arguments specified.');
   usageError(() => parse('-D', 'publish', 'payload-format-indicator', '300'), 'Property value (300) out of range for property payload-format-indicator.');

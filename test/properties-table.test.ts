@@ -75,14 +75,14 @@ test("-D's commands per property are mosquitto_property_check_command's, but rea
   }
   for (const ping of PINGS) {
     assert.throws(() => take([ping, 'user-property', 'k', 'v'], 0), (e: unknown) => e instanceof UsageError
-      && e.message === 'Invalid command given in --property argument.', ping);
+      && e.message === `Invalid command ${ping} given in --property argument.`, ping);
   }
 });
 
 test('-D: a name the table lacks is an invalid name, an Object.prototype key included', () => {
   for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'no-such']) {
     assert.throws(() => take(['connect', name, '1'], 0), (e: unknown) => e instanceof UsageError
-      && e.message === 'Invalid property name given in --property argument.', name);
+      && e.message === `Invalid property name ${name} given in --property argument.`, name);
   }
 });
 

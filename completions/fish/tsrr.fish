@@ -12,6 +12,7 @@ complete -c tsrr -s W -x -d 'give up after this many seconds: "Timed out" and ex
 complete -c tsrr -s R -d 'do not take retained ("stale") messages: the default (see…'
 complete -c tsrr -l accept-retained -d 'take retained messages as replies (or requests, with --respond) too'
 complete -c tsrr -l retain-as-published -d 'MQTT 5 subscription option: keep the retain flag as published'
+complete -c tsrr -l retain-handling -x -a 'always new never' -d 'MQTT 5 subscription option: retained messages on subscribing: always…'
 complete -c tsrr -s v -l verbose -d 'print "topic payload" (with --pretty a JSON payload indented; on a…'
 complete -c tsrr -s F -x -d 'output format, e.g. \'%t %p\' (mosquitto_sub -F: %-codes, @strftime…'
 complete -c tsrr -s N -d 'no newline after each message'

@@ -55,10 +55,10 @@ export function takeProperty(allowed: readonly PropCommand[]) {
     const command = cmdRaw.toLowerCase();
     const name = nameRaw.toLowerCase();
     // mosquitto_string_to_command knows pingreq and pingresp, but cfg_parse_property refuses them
-    // as an invalid command (mosquitto_pub 2.0.11: "Invalid command given in --property argument.")
-    if (!COMMANDS.includes(command) || command === 'pingreq' || command === 'pingresp') throw argError('Invalid command given in --property argument.');
+    // as an invalid command; develop's texts name the word (2.0.11: "Invalid command given in ...")
+    if (!COMMANDS.includes(command) || command === 'pingreq' || command === 'pingresp') throw argError(`Invalid command ${cmdRaw} given in --property argument.`);
     const info = PROPS.get(name);
-    if (!info) throw argError('Invalid property name given in --property argument.');
+    if (!info) throw argError(`Invalid property name ${nameRaw} given in --property argument.`);
     if (!info.commands.includes(command)) {
       throw argError(`${nameRaw} property not allowed for ${cmdRaw} in --property argument.`);
     }

@@ -26,6 +26,8 @@ interface Common {
   timeoutMs: number;
   acceptRetained: boolean;
   retainAsPublished: boolean;
+  /** MQTT 5 retain handling of the response topic's subscription */
+  retainHandling: 0 | 1 | 2;
   /** -D publish, without correlation data (the requester's own) */
   publishProperties: PublishProperties | undefined;
   subscribeProperties: SubscribeProperties | undefined;
@@ -85,6 +87,8 @@ export function buildRrPlan(store: RrStore, built: BuiltSession, io: StdinIo): R
     timeoutMs: (store.timeout ?? 0) * 1000,
     acceptRetained: store.acceptRetained === true,
     retainAsPublished: store.retainAsPublished === true,
+    // stale replies are not wanted: the broker need not send retained ones (--retain-handling wins)
+    retainHandling: store.retainHandling ?? (store.acceptRetained === true ? 0 : 2),
     publishProperties: publish ? publishProperties : undefined,
     subscribeProperties: v5 ? built.properties.subscribe : undefined,
     disconnectProperties: v5 ? built.properties.disconnect : undefined,

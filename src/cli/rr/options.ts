@@ -6,6 +6,7 @@ import { UsageError } from '../runtime/errors.ts';
 import { intIn, optionTable, seconds, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import { MESSAGE_OPTIONS } from '../options/message-options.ts';
 import { OUTPUT_OPTIONS, fromOne, waitTimeout } from '../options/output-options.ts';
+import { SUBSCRIPTION_OPTIONS } from '../options/subscription-options.ts';
 import { checkTopicName } from '../../protocol/topic.ts';
 import type { Tool } from '../runtime/setup.ts';
 
@@ -26,7 +27,7 @@ export const RR_OPTIONS = [
   { key: 'timeout', names: ['-W'], kind: 'value', arg: 'seconds', missing: '-W argument given but no timeout specified.', group: 'message', help: 'give up after this many seconds: "Timed out" and exit 27 (replies that came are printed)', parse: waitTimeout },
   { key: 'noRetain', names: ['-R'], kind: 'flag', group: 'message', help: 'do not take retained ("stale") messages: the default (see --accept-retained)' },
   { key: 'acceptRetained', names: ['--accept-retained'], kind: 'flag', group: 'message', help: 'take retained messages as replies (or requests, with --respond) too' },
-  { key: 'retainAsPublished', names: ['--retain-as-published'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: keep the retain flag as published' },
+  ...SUBSCRIPTION_OPTIONS, // --retain-as-published, --retain-handling (default: never, unless --accept-retained)
   ...OUTPUT_OPTIONS,
   { key: 'respond', names: ['--respond'], kind: 'flag', group: 'message', help: 'responder mode: answer requests on -t with the output of --exec' },
   { key: 'exec', names: ['--exec'], kind: 'value', arg: 'command', group: 'message', help: 'with --respond: run /bin/sh -c command per request, payload on stdin; its stdout is the reply' },

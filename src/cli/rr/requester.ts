@@ -70,7 +70,7 @@ export class Requester {
     const { plan, client } = this;
     const sub = plan.v5
       // retained replies are never wanted unless asked for: the broker need not send them (-R)
-      ? { topic: plan.responseTopic, qos: plan.qos, retainAsPublished: plan.retainAsPublished, retainHandling: plan.acceptRetained ? 0 as const : 2 as const }
+      ? { topic: plan.responseTopic, qos: plan.qos, retainAsPublished: plan.retainAsPublished, retainHandling: plan.retainHandling }
       : { topic: plan.responseTopic, qos: plan.qos };
     const codes = await client.subscribe([sub], plan.subscribeProperties);
     if (!this.processing) return this.finished;

@@ -1,5 +1,5 @@
-// tssub's checks, before connecting: a topic and the output format (a bad -F is an argument
-// error) before any secret is asked for; then parsed options -> the Subscriber's plan (what to
+// tssub's checks, before connecting: the output format (a bad -F is an argument error) before any
+// secret is asked for; then parsed options -> the Subscriber's plan (a topic first; what to
 // subscribe, filter, count and when to stop).
 import type { SubStore } from './options.ts';
 import { UsageError } from '../runtime/errors.ts';
@@ -19,8 +19,7 @@ export interface SubOutput {
 /** `decorate`: stdout is a terminal (colour as the policy says); `warn`: a runtime error line for stderr */
 export function checkSubOptions(store: SubStore, decorate: { color: boolean } | undefined, warn: (line: string) => void): SubOutput {
   const filters = store.topic ?? [];
-  // mosquitto 2.1's text (2.0.11: "... to subscribe to."); tssub does not yet run with -U alone
-  if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
+  // -F is checked as it is parsed in mosquitto: before the missing topic (buildSubPlan)
   const printer = createPrinter({
     format: store.format,
     verbose: store.verbose === true,
@@ -34,6 +33,9 @@ export function checkSubOptions(store: SubStore, decorate: { color: boolean } | 
 }
 
 export function buildSubPlan(store: SubStore, built: BuiltSession, filters: string[]): SubPlan {
+  // mosquitto 2.1's text (2.0.11: "... to subscribe to."), after the options' own checks (a will
+  // without a topic, -P without a password) as in client_config_load; -U alone is not run yet
+  if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
   const v5 = built.session.protocolVersion === 5;
   const snapshot = store.snapshot === true;
   const noLocal = store.noLocal === true;

@@ -4,6 +4,7 @@ import { argError } from '../runtime/errors.ts';
 import { MAX_SECONDS, optionTable, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import type { Tool } from '../runtime/setup.ts';
 import { OUTPUT_OPTIONS, fromOne, waitTimeout } from '../options/output-options.ts';
+import { SUBSCRIPTION_OPTIONS } from '../options/subscription-options.ts';
 import { exitStatusHelp } from '../runtime/exit-codes.ts';
 
 const SUB_PROPERTY_COMMANDS = ['connect', 'subscribe', 'unsubscribe', 'disconnect', 'will'] as const;
@@ -16,14 +17,6 @@ const percent = (raw: string): number => {
   return Math.round(n * 100);
 };
 
-/** --retain-handling: develop's words, or the MQTT 5 values 0-2 */
-const retainHandling = (raw: string, name: string): 0 | 1 | 2 => {
-  const rh = RETAIN_HANDLING.get(raw);
-  if (rh === undefined) throw argError(`Unknown value '${raw}' for ${name}.`);
-  return rh;
-};
-const RETAIN_HANDLING = new Map<string, 0 | 1 | 2>([['always', 0], ['new', 1], ['never', 2], ['0', 0], ['1', 1], ['2', 2]]);
-
 export const SUB_OPTIONS = [
   topicOption('filter', 'topic filter to subscribe to (repeatable)'),
   filterOption('filterOut', ['-T', '--filter-out'], 'do not print messages whose topic matches this filter (repeatable)'),
@@ -35,8 +28,7 @@ export const SUB_OPTIONS = [
   { key: 'retainedOnly', names: ['--retained-only'], kind: 'flag', group: 'message', help: 'print only retained messages; exit on the first live one' },
   { key: 'snapshot', names: ['--snapshot'], kind: 'flag', group: 'message', help: 'print the retained messages, then exit 0 once no more arrive (0.5 s quiet after the SUBACK; implies --retained-only)' },
   { key: 'removeRetained', names: ['--remove-retained'], kind: 'flag', group: 'message', help: 'clear each retained message received (respects -T)' },
-  { key: 'retainAsPublished', names: ['--retain-as-published'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: keep the retain flag as published' },
-  { key: 'retainHandling', names: ['--retain-handling'], kind: 'value', arg: 'option', group: 'message', help: 'MQTT 5 subscription option: retained messages on subscribing: always (0), new (1: only for a new subscription) or never (2; -R implies never)', parse: retainHandling },
+  ...SUBSCRIPTION_OPTIONS, // --retain-as-published, --retain-handling (-R implies never)
   { key: 'noLocal', names: ['--no-local'], kind: 'flag', group: 'message', help: 'MQTT 5 subscription option: do not receive the messages this client publishes (ours; not on $share/ filters)' },
   { key: 'randomFilter', names: ['--random-filter'], kind: 'value', arg: 'percent', missing: '--random-filter argument given but no chance specified.', group: 'message', help: 'print only about this percentage of messages', parse: percent },
   ...OUTPUT_OPTIONS,
