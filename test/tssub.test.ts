@@ -260,3 +260,21 @@ test('-d prints packet lines and the granted QoS on stdout, as mosquitto_sub doe
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.out, /^Client dbg-1 sending CONNECT\nClient dbg-1 received CONNACK \(0\)\nClient dbg-1 sending SUBSCRIBE \(Mid: \d+, Topic: t\d+-\d+\/d, QoS: 1, Options: 0x00\)\nClient dbg-1 received SUBACK\nSubscribed \(mid: 1\): 1\nClient dbg-1 sending DISCONNECT\n$/);
 });
+
+test('-U alone (mosquitto 2.1): connects, unsubscribes a kept session from the filter, runs on; -E exits after it', async () => {
+  const p = prefix();
+  const id = `u-alone-${process.pid}`;
+  const session = [...conn(), '-c', '-i', id, '-q', '1'];
+  // a kept session subscribed to p/#
+  const first = await runBin('tssub', [...session, '-t', `${p}/#`, '-E']);
+  assert.deepEqual([first.code, first.stderr], [0, '']);
+  // -U alone: the session forgets p/#
+  const unsub = await runBin('tssub', [...session, '-U', `${p}/#`, '-E', '-d']);
+  assert.deepEqual([unsub.code, unsub.stderr], [0, '']);
+  assert.match(unsub.out, new RegExp(`sending UNSUBSCRIBE \\(Mid: \\d+, Topic: ${p}/#\\)\\n`));
+  assert.doesNotMatch(unsub.out, /sending SUBSCRIBE/);
+  // what is published now is not kept for the session: nothing arrives, -W runs out
+  await pub(['-t', `${p}/x`, '-m', 'after', '-q', '1']);
+  const after = await runBin('tssub', [...session, '-U', `${p}/none`, '-W', '1', '-v']);
+  assert.deepEqual([after.code, after.out, after.stderr], [27, '', 'Timed out\n']);
+});

@@ -34,8 +34,8 @@ export function checkSubOptions(store: SubStore, decorate: { color: boolean } | 
 
 export function buildSubPlan(store: SubStore, built: BuiltSession, filters: string[]): SubPlan {
   // mosquitto 2.1's text (2.0.11: "... to subscribe to."), after the options' own checks (a will
-  // without a topic, -P without a password) as in client_config_load; -U alone is not run yet
-  if (filters.length === 0) throw new UsageError('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
+  // without a topic, -P without a password) as in client_config_load; -U alone runs, as in 2.1
+  if (filters.length === 0 && (store.unsubscribe ?? []).length === 0) throw new UsageError('You must specify a topic to subscribe to (-t) or unsubscribe from (-U).');
   const v5 = built.session.protocolVersion === 5;
   const snapshot = store.snapshot === true;
   const noLocal = store.noLocal === true;

@@ -160,15 +160,18 @@ export class Subscriber {
     const subs: Subscription[] = plan.filters.map((topic) => (plan.v5
       ? { topic, qos: plan.qos, retainAsPublished: plan.retainAsPublished, noLocal: plan.noLocal ?? false, retainHandling: plan.retainHandling ?? 0 }
       : { topic, qos: plan.qos }));
-    let codes: number[];
-    let mid = 0;
-    try {
-      codes = await client.subscribe(subs, plan.subscribeProperties, (id) => { mid = id; });
-    } catch (err) {
-      if (this.finishing) return this.done;
-      throw err;
+    // -U alone (mosquitto 2.1): nothing to subscribe; a kept session's subscriptions still deliver
+    if (subs.length > 0) {
+      let codes: number[];
+      let mid = 0;
+      try {
+        codes = await client.subscribe(subs, plan.subscribeProperties, (id) => { mid = id; });
+      } catch (err) {
+        if (this.finishing) return this.done;
+        throw err;
+      }
+      if (!this.onSubscribed(mid, codes, plan.filters)) return this.done;
     }
-    if (!this.onSubscribed(mid, codes, plan.filters)) return this.done;
     if (plan.unsubscribe.length > 0) await client.unsubscribe(plan.unsubscribe, plan.unsubscribeProperties).catch(() => undefined);
     if (plan.exitAfterSub) this.stop(EXIT.OK);
     else if (plan.snapshot) this.armSnapshot();
