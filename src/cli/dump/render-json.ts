@@ -185,6 +185,10 @@ export class JsonRenderer implements Renderer {
   error(ms: number, conn: number, from: Side, text: string): string {
     return `${JSON.stringify({ ...this.base(ms, conn), event: 'error', from, error: text })}\n`;
   }
+
+  dropped(ms: number, count: number): string {
+    return `${JSON.stringify({ v: MESSAGE_JSON_VERSION, tst: new Date(ms).toISOString(), event: 'dropped', packets: count })}\n`;
+  }
 }
 
 // JSON's short escapes of bytes below 0x20 (\b \t \n \f \r), as JSON.stringify writes them; the others are \u00XX

@@ -119,4 +119,8 @@ export class LineRenderer implements Renderer {
   error(ms: number, conn: number, from: Side, text: string): string {
     return `${this.head(ms, conn)} ${arrow(from)} ${this.paint.red(`decode error: ${text}`)}\n`;
   }
+
+  dropped(ms: number, count: number): string {
+    return `${this.paint.dim(clockText(ms))} ${this.paint.red(`${count} packet${count === 1 ? '' : 's'} not shown: stdout was slower than the traffic (all were forwarded)`)}\n`;
+  }
 }
