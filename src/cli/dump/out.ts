@@ -1,5 +1,6 @@
 // tsdump's stdout: lines gathered and written once per event-loop turn (one write() for the
-// packets of a socket chunk or a capture block).
+// packets of a socket chunk or a capture block), encoded straight into one buffer as they come
+// (no array of strings to join, no second copy when the stream turns the text into bytes).
 // Capture: full() tells the reader to wait for 'drain'; nothing is lost.
 // Proxy: forwarding never waits for stdout. While more than `limit` bytes wait to be written
 // (stdout slower than the traffic), packets are not rendered but counted, and once stdout has
@@ -10,8 +11,12 @@ import type { Writable } from 'node:stream';
 /** how far stdout may fall behind the proxy, in bytes queued: about 30,000 JSON lines of small messages */
 export const PROXY_QUEUE_LIMIT = 4 << 20;
 
+/** a turn's buffer starts at this size and grows to the largest turn seen */
+const TURN_BYTES = 64 * 1024;
+
 export class DumpOut {
-  private parts: string[] = [];
+  private buf = Buffer.allocUnsafe(TURN_BYTES);
+  private pos = 0;
   private queued = false;
   private waiting = false;
   private shedding = false;
@@ -27,7 +32,7 @@ export class DumpOut {
 
   write = (text: string): void => {
     if (this.skipped > 0) this.pushNotice(); // an event after dropped packets: the notice goes first, in order
-    this.parts.push(text);
+    this.append(text);
     if (!this.queued) {
       this.queued = true;
       setImmediate(this.flush);
@@ -45,15 +50,27 @@ export class DumpOut {
   private pushNotice(): void {
     const n = this.skipped;
     this.skipped = 0;
-    this.parts.push(this.notice(this.skippedMs, n));
+    this.append(this.notice(this.skippedMs, n));
+  }
+
+  private append(text: string): void {
+    const room = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (this.pos + room > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + room));
+      this.buf.copy(bigger, 0, 0, this.pos);
+      this.buf = bigger;
+    }
+    this.pos += this.buf.write(text, this.pos);
   }
 
   flush = (): void => {
     this.queued = false;
-    if (this.parts.length === 0) return;
-    const text = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
-    this.parts = [];
-    if (!this.stream.write(text) && !this.waiting) {
+    if (this.pos === 0) return;
+    // the stream keeps the bytes until they are written: the next turn gets a new buffer
+    const bytes = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(Math.max(TURN_BYTES, this.pos));
+    this.pos = 0;
+    if (!this.stream.write(bytes) && !this.waiting) {
       this.waiting = true;
       this.stream.once('drain', this.onDrain);
     }
@@ -87,6 +104,6 @@ export class DumpOut {
   }
 
   get full(): boolean {
-    return this.waiting || this.parts.length > 4096;
+    return this.waiting || this.pos > 1 << 20;
   }
 }
