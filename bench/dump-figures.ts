@@ -6,7 +6,8 @@
 //     packets per second and the same packet count.
 // Run: npm run build && node --import tsx bench/dump-figures.ts
 //   QUICK=1: a tenth of everything; RUNS=N (default 3); PARTS="proxy capture" (default both);
-//   TSDUMP_NODE="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the proxy (profiling).
+//   TSDUMP_NODE="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the proxy (profiling);
+//   TSDUMP_OUT=FILE: the proxy's stdout to FILE instead of /dev/null (to check what it printed).
 // It starts its own mosquitto (127.0.0.1, a free port) and tsdump, and stops them by pid.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -132,7 +133,7 @@ async function proxyFigures(): Promise<void> {
   await waitPort(port);
   const dport = await freePort();
   const d = spawn(process.execPath, [...TSDUMP_NODE, 'bin/tsdump.cjs', '--listen', `127.0.0.1:${dport}`, '--to', `127.0.0.1:${port}`, '--json'],
-    { stdio: ['ignore', openSync('/dev/null', 'w'), 'ignore'] });
+    { stdio: ['ignore', openSync(process.env.TSDUMP_OUT ?? '/dev/null', 'w'), 'ignore'] });
   children.push(d);
   const fport = await freePort();
   const f = spawn(process.execPath, ['bench/relay-floor.mjs', String(fport), String(port)], { stdio: 'ignore' });
@@ -215,8 +216,9 @@ function captureFigure(): void {
   console.log(`  tsdump is ${median(ours.map((r, i) => theirs[i]!.ms / r.ms)).toFixed(1)}x tshark's speed (goal: > 1), same count: ${ours.every((r, i) => r.out.trim() === theirs[i]!.out.trim())}`);
 }
 
-const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() ? '+dirty' : '';
+// BENCH_COMMIT: the commit of a tree without git (an older commit's `git archive`, for before/after)
+const commit = process.env.BENCH_COMMIT ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+const dirty = process.env.BENCH_COMMIT || !execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() ? '' : '+dirty';
 console.log(`tsdump figures: commit ${commit}${dirty}, ${new Date().toISOString()}, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 if (PARTS.includes('proxy')) await proxyFigures();
 if (PARTS.includes('capture')) captureFigure();
