@@ -100,7 +100,7 @@ async function latency(pubPort: number, subPort: number, rate: number, seconds: 
   return { p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000, got };
 }
 
-interface Tp { rate: number; cpu: Record<string, number> }
+interface Tp { rate: number; cpu: Record<string, number>; reads: number }
 
 /** throughput: n QoS 0 messages as fast as the socket takes them, received messages per second, CPU ms of each watched pid */
 async function throughput(pubPort: number, subPort: number, n: number, watch: Record<string, number>): Promise<Tp> {
@@ -109,6 +109,9 @@ async function throughput(pubPort: number, subPort: number, n: number, watch: Re
   let done: (ms: number) => void;
   const finished = new Promise<number>((r) => { done = r; });
   const sub = await client(subPort, `tp-sub-${subPort}`, () => { if (got++ === 0) t0 = performance.now(); if (got === n) done(performance.now() - t0); });
+  // socket reads at the subscriber: how much the path in front of it coalesces (fewer, larger reads cost less per message)
+  let reads = 0;
+  sub.on('data', () => { reads++; });
   const pub = await client(pubPort, `tp-pub-${pubPort}`);
   const one = encode({ cmd: 'publish', topic: 'bench/t', payload: Buffer.alloc(64, 1), qos: 0, retain: false, dup: false }, 4);
   const chunk = Buffer.concat(Array.from({ length: 1000 }, () => one));
@@ -121,7 +124,7 @@ async function throughput(pubPort: number, subPort: number, n: number, watch: Re
   cpu.clients = (own.user + own.system) / 1000;
   pub.destroy();
   sub.destroy();
-  return { rate: (n / ms) * 1000, cpu };
+  return { rate: (n / ms) * 1000, cpu, reads };
 }
 
 async function proxyFigures(): Promise<void> {
@@ -166,11 +169,13 @@ async function proxyFigures(): Promise<void> {
     + ` ratio ${(med((i) => tp[i]!.proxied.rate / tp[i]!.direct.rate) * 100).toFixed(0)}% (median of per-run ratios; goal >= 80%)`);
   // CPU per message: microseconds of CPU each process spent per message delivered
   const rf = med((i) => tp[i]!.floor.rate);
-  console.log(`  bare Node relay (bench/relay-floor.mjs: forwards, decodes nothing): ${Math.round(rf)} msg/s; ratio ${(med((i) => tp[i]!.floor.rate / tp[i]!.direct.rate) * 100).toFixed(0)}%: the ceiling of any Node proxy here`);
+  console.log(`  bare Node relay (bench/relay-floor.mjs: forwards, decodes nothing): ${Math.round(rf)} msg/s; ratio ${(med((i) => tp[i]!.floor.rate / tp[i]!.direct.rate) * 100).toFixed(0)}%`);
   const us = (k: string, side: 'direct' | 'proxied' | 'floor'): string => ((med((i) => tp[i]![side].cpu[k]!) * 1000) / n).toFixed(2);
   console.log(`  CPU per message (us): direct: broker ${us('mosquitto', 'direct')}, bench clients ${us('clients', 'direct')};`
     + ` through tsdump: broker ${us('mosquitto', 'proxied')}, tsdump ${us('tsdump', 'proxied')}, bench clients ${us('clients', 'proxied')};`
     + ` through the bare relay: broker ${us('mosquitto', 'floor')}, relay ${us('floor', 'floor')}`);
+  const per = (side: 'direct' | 'proxied' | 'floor'): string => (n / med((i) => tp[i]![side].reads)).toFixed(1);
+  console.log(`  messages per socket read at the subscriber: direct ${per('direct')}, through tsdump ${per('proxied')}, through the bare relay ${per('floor')}`);
   const wall = (side: 'direct' | 'proxied' | 'floor', rate: number): string => ((['mosquitto', 'tsdump', 'floor', 'clients'].reduce((a, k) => a + med((i) => tp[i]![side].cpu[k]!), 0)) / (n / rate * 1000)).toFixed(2);
   console.log(`  cores busy during the run: direct ${wall('direct', rd)}, through tsdump ${wall('proxied', rp)}, through the bare relay ${wall('floor', rf)} (of ${cpus().length})`);
   d.kill('SIGTERM');

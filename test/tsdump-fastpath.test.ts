@@ -1,11 +1,13 @@
 // tsdump's hot paths against the general code they stand in for: the decoder's PUBLISH fast path
 // (StreamDecoder) gives what decodePacket gives, packet for packet, and the JSON renderer's
-// byte-by-byte payload escaping (payloadJson) gives exactly encodeBytes + JSON.stringify.
+// byte-by-byte payload escaping (payloadJson) gives exactly encodeBytes + JSON.stringify, and the
+// line output's ASCII escaping gives what escaping code point by code point gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, publish } from './helpers/fuzz-gen.ts';
 import { StreamDecoder, decodePacket, type DumpPacket } from '../src/protocol/dump-decode.ts';
 import { payloadJson } from '../src/cli/dump/render-json.ts';
+import { escapeText } from '../src/cli/dump/payload-view.ts';
 import { encodeBytes } from '../src/cli/messages/message-json.ts';
 import { encode } from '../src/protocol/codec.ts';
 
@@ -74,4 +76,26 @@ test('a PUBLISH the fast path does not take (a topic past the end, QoS 3) is sti
   assert.deepEqual(streamed(bad, 4).errors, ['PUBLISH at byte 0: the topic runs past the end of the packet']);
   const qos3 = Buffer.from([0x36, 3, 0, 1, 0x61]);
   assert.deepEqual(streamed(qos3, 4).errors, ['PUBLISH at byte 0: QoS 3 [MQTT-3.3.1-4]']);
+});
+
+/** the line output's escaping, code point by code point (payload-view.ts's general path) */
+function escapeByCodePoint(b: Buffer): string {
+  const names: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x5c: '\\\\' };
+  let out = '';
+  for (const ch of b.toString('utf8')) {
+    const c = ch.codePointAt(0)!;
+    out += names[c] ?? (c < 0x20 || c === 0x7f ? `\\x${c.toString(16).padStart(2, '0')}` : c === 0xfffd ? '\\ufffd' : ch);
+  }
+  return out;
+}
+
+test('escapeText: every byte, and 5,000 seeded buffers, as escaping code point by code point', () => {
+  for (let c = 0; c < 256; c++) assert.equal(escapeText(Buffer.from([c])), escapeByCodePoint(Buffer.from([c])), `byte 0x${c.toString(16)}`);
+  assert.equal(escapeText(Buffer.from('a\tb\nc\rd\\e\x01\x7f')), 'a\\tb\\nc\\rd\\\\e\\x01\\x7f');
+  const rng = new Rng(15_0003);
+  const pieces = [() => Buffer.from('plain '), () => Buffer.from([rng.int(0x80)]), () => Buffer.from('é😀'), () => rng.bytes(1 + rng.int(4))];
+  for (let i = 0; i < 5000; i++) {
+    const b = Buffer.concat(Array.from({ length: rng.int(10) }, () => rng.pick(pieces)()));
+    assert.equal(escapeText(b), escapeByCodePoint(b), b.toString('hex'));
+  }
 });
