@@ -7,7 +7,8 @@
 // Run: npm run build && node --import tsx bench/dump-figures.ts
 //   QUICK=1: a tenth of everything; RUNS=N (default 3); PARTS="proxy capture" (default both);
 //   TSDUMP_NODE="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for the proxy (profiling);
-//   TSDUMP_OUT=FILE: the proxy's stdout to FILE instead of /dev/null (to check what it printed).
+//   TSDUMP_OUT=FILE: the proxy's stdout to FILE instead of /dev/null (to check what it printed);
+//   TSDUMP_ARGS="--no-ping": the proxy's output options instead of --json (the line output).
 // It starts its own mosquitto (127.0.0.1, a free port) and tsdump, and stops them by pid.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -24,6 +25,7 @@ const QUICK = process.env.QUICK === '1';
 const RUNS = Number(process.env.RUNS ?? 3);
 const PARTS = (process.env.PARTS ?? 'proxy capture').split(/\s+/);
 const TSDUMP_NODE = (process.env.TSDUMP_NODE ?? '').split(/\s+/).filter(Boolean);
+const TSDUMP_ARGS = (process.env.TSDUMP_ARGS ?? '--json').split(/\s+/).filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'dump-bench-'));
 const children: ChildProcess[] = [];
 process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
@@ -135,7 +137,7 @@ async function proxyFigures(): Promise<void> {
   children.push(m);
   await waitPort(port);
   const dport = await freePort();
-  const d = spawn(process.execPath, [...TSDUMP_NODE, 'bin/tsdump.cjs', '--listen', `127.0.0.1:${dport}`, '--to', `127.0.0.1:${port}`, '--json'],
+  const d = spawn(process.execPath, [...TSDUMP_NODE, 'bin/tsdump.cjs', '--listen', `127.0.0.1:${dport}`, '--to', `127.0.0.1:${port}`, ...TSDUMP_ARGS],
     { stdio: ['ignore', openSync(process.env.TSDUMP_OUT ?? '/dev/null', 'w'), 'ignore'] });
   children.push(d);
   const fport = await freePort();
@@ -224,7 +226,7 @@ function captureFigure(): void {
 // BENCH_COMMIT: the commit of a tree without git (an older commit's `git archive`, for before/after)
 const commit = process.env.BENCH_COMMIT ?? execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const dirty = process.env.BENCH_COMMIT || !execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() ? '' : '+dirty';
-console.log(`tsdump figures: commit ${commit}${dirty}, ${new Date().toISOString()}, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`tsdump figures (proxy: tsdump ${TSDUMP_ARGS.join(' ')} > /dev/null): commit ${commit}${dirty}, ${new Date().toISOString()}, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 if (PARTS.includes('proxy')) await proxyFigures();
 if (PARTS.includes('capture')) captureFigure();
 process.exit(0);
