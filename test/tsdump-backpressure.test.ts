@@ -26,7 +26,7 @@ function chunks(): Buffer[] {
 }
 
 for (const json of [true, false]) {
-  test(`stdout not read (${json ? '--json' : 'lines'}): every byte forwarded both ways, shown + dropped = all ${2 * MESSAGES} packets, exactly`, async () => {
+  test(`stdout not read (${json ? '--json' : 'lines'}): every byte forwarded both ways, shown + dropped = all ${2 * MESSAGES} packets, exactly`, { timeout: 60_000 }, async () => {
     const echo = await echoServer();
     const child = spawn(process.execPath, [binPath('tsdump'), '--listen', '127.0.0.1:0', '--to', `127.0.0.1:${echo.port}`, ...(json ? ['--json'] : [])],
       { env: binEnv(isolatedHome()), stdio: ['ignore', 'pipe', 'pipe'] });
