@@ -6,7 +6,7 @@ import { EXIT } from '../cli/runtime/exit-codes.ts';
 import { useColor } from '../cli/runtime/terminal.ts';
 import { TSDUMP } from '../cli/dump/options.ts';
 import { planDump } from '../cli/dump/check.ts';
-import { DumpOut } from '../cli/dump/out.ts';
+import { DumpOut, PROXY_QUEUE_LIMIT } from '../cli/dump/out.ts';
 import { makeDumper } from '../cli/dump/make-dumper.ts';
 
 async function main(argv: string[], ctx: RunContext): Promise<number> {
@@ -14,16 +14,16 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   if (!setup) return EXIT.OK;
   const { plan } = setup;
   const color = !plan.output.json && useColor({ isTTY: process.stdout.isTTY, env: process.env, noColorFlag: ctx.noColor });
-  const out = new DumpOut(process.stdout);
+  const out = new DumpOut(process.stdout, plan.mode === 'proxy' ? PROXY_QUEUE_LIMIT : Infinity);
   if (plan.mode === 'read') {
     const { readCapture } = await import('../cli/dump/capture-runner.ts');
-    const dumper = makeDumper(plan.output, 'capture', color, out.write);
+    const dumper = makeDumper(plan.output, 'capture', color, out);
     const r = await readCapture(plan.file, plan.port, dumper, out, () => process.stdin);
     if (r.cutShort && !ctx.quiet) process.stderr.write(`Warning: ${r.cutShort}; the packets before it were read.\n`);
     return EXIT.OK;
   }
   const { startProxy } = await import('../cli/dump/proxy-runner.ts');
-  const dumper = makeDumper(plan.output, 'proxy', color, out.write);
+  const dumper = makeDumper(plan.output, 'proxy', color, out);
   const { relay, port } = await startProxy(plan, dumper);
   if (!ctx.quiet) process.stderr.write(`tsdump: listening on ${plan.listen.host}:${port}${plan.listenTls ? ' (TLS)' : ''}, forwarding to ${setup.built.session.transport.kind === 'tls' ? 'TLS ' : ''}${plan.upstream.kind === 'tcp' || plan.upstream.kind === 'tls' ? `${plan.upstream.host}:${plan.upstream.port}` : 'the broker'}\n`);
   await new Promise<void>((resolve) => {
@@ -33,6 +33,9 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   });
   await relay.close();
   await out.drained();
+  if (out.skippedTotal > 0 && !ctx.quiet) {
+    process.stderr.write(`Warning: ${out.skippedTotal} packets were not shown: stdout was slower than the traffic (all were forwarded).\n`);
+  }
   return EXIT.OK;
 }
 

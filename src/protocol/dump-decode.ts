@@ -106,9 +106,10 @@ export class StreamDecoder {
         this.pending = Buffer.from(buf.subarray(pos));
         return;
       }
-      let p: DumpPacket;
+      let p: DumpPacket | undefined;
       try {
-        p = decodePacket(buf, pos, total, this.version);
+        p = (buf[pos]! >> 4) === 3 ? this.fastPublish(buf, pos, total) : undefined;
+        p ??= decodePacket(buf, pos, total, this.version);
       } catch (e) {
         const text = e instanceof DumpDecodeError ? e.message : `undecodable packet (${String(e)})`;
         return this.fail(`${PACKET_TYPES[buf[pos]! >> 4]!.toUpperCase()} at byte ${pos}: ${text}`);
@@ -117,6 +118,57 @@ export class StreamDecoder {
       this.sink.packet(p);
       pos += total;
     }
+  }
+
+  // the last topic's bytes and text: a stream mostly repeats a few topics, so most PUBLISHes reuse the string
+  private topicBytes = Buffer.alloc(0);
+  private topicText = '';
+
+  /**
+   * The hot path (most of any dump): a well-formed PUBLISH without v5 properties, read straight
+   * from the chunk into one object of a fixed shape. Anything else (QoS 3, a length that runs
+   * past the packet, properties) is left to decodePacket, which reads it or names the defect.
+   */
+  private fastPublish(buf: Buffer, pos: number, total: number): DumpPacket | undefined {
+    const first = buf[pos]!;
+    const qos = (first >> 1) & 3;
+    if (qos === 3) return undefined;
+    const end = pos + total;
+    let at = pos + 1;
+    while (buf[at]! & 0x80) at++;
+    at++;
+    if (at + 2 > end) return undefined;
+    const n = (buf[at]! << 8) | buf[at + 1]!;
+    at += 2;
+    if (at + n + (qos > 0 ? 2 : 0) + (this.version === 5 ? 1 : 0) > end) return undefined;
+    const topic = this.topicAt(buf, at, n);
+    at += n;
+    let messageId: number | undefined;
+    if (qos > 0) {
+      messageId = (buf[at]! << 8) | buf[at + 1]!;
+      at += 2;
+    }
+    if (this.version === 5) {
+      if (buf[at] !== 0) return undefined; // properties: the general reader
+      at++;
+    }
+    return {
+      type: 'publish', size: total, topic, qos, retain: (first & 1) === 1, dup: (first & 8) === 8,
+      payload: buf.subarray(at, end), messageId, properties: undefined,
+    };
+  }
+
+  private topicAt(buf: Buffer, at: number, n: number): string {
+    const last = this.topicBytes;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n && last[i] === buf[at + i]) i++;
+      if (i === n) return this.topicText;
+    }
+    if (n > 256) return buf.toString('utf8', at, at + n); // not worth keeping
+    this.topicBytes = Buffer.from(buf.subarray(at, at + n));
+    this.topicText = this.topicBytes.toString('utf8');
+    return this.topicText;
   }
 
   private fail(text: string): void {

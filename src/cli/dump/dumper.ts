@@ -11,6 +11,9 @@ export interface DumperOptions {
   filter: FilterSpec;
   /** printed text (the runner batches it to stdout) */
   out(text: string): void;
+  /** proxy: false while stdout is too far behind; a packet is then counted with skip() instead of rendered */
+  room?(): boolean;
+  skip?(ms: number): void;
   /** proxy: the relay forwards the rest; capture: nothing more of that direction */
   mode: 'proxy' | 'capture';
   /** --strict: a decode error closes the connection (Dumper.closeConnection does it) */
@@ -120,6 +123,7 @@ export class Dumper {
     const byTopic = topicShown(this.o.filter, p);
     if (byTopic === 'no') { if (timing) timing.flight.shown = false; return; }
     if (byTopic === 'none' && this.o.filter.topics && !timing?.flight.shown) return;
+    if (this.o.room && !this.o.room()) { this.o.skip!(c.now); return; }
     this.o.out(this.o.renderer.packet({ ms: c.now, conn: c.id, from, version: c.version, packet: p, timing: timing?.ms }));
   }
 

@@ -40,6 +40,8 @@ export interface Renderer {
   open(ms: number, conn: number, client: string, broker: string): string;
   close(ms: number, s: ConnSummary): string;
   error(ms: number, conn: number, from: Side, text: string): string;
+  /** proxy: `count` packets from `ms` on were forwarded but not shown (stdout too slow) */
+  dropped(ms: number, count: number): string;
 }
 
 export interface RenderOptions {

@@ -4,9 +4,13 @@ import { Dumper } from './dumper.ts';
 import { JsonRenderer } from './render-json.ts';
 import { LineRenderer } from './render-line.ts';
 import type { OutputPlan } from './check.ts';
+import type { DumpOut } from './out.ts';
 
-export function makeDumper(o: OutputPlan, mode: 'proxy' | 'capture', color: boolean, out: (text: string) => void): Dumper {
+/** proxy: packets are shed while `out` is too far behind (out.ts); capture: the reader waits for it */
+export function makeDumper(o: OutputPlan, mode: 'proxy' | 'capture', color: boolean, out: DumpOut): Dumper {
   const ro = { showPasswords: o.showPasswords, maxPayload: o.maxPayload };
   const renderer = o.json ? new JsonRenderer(ro) : new LineRenderer(ro, o.payload, paint(color));
-  return new Dumper({ renderer, filter: o.filter, out, mode, strict: o.strict, defaultVersion: o.defaultVersion });
+  out.notice = (ms, count) => renderer.dropped(ms, count);
+  const shed = mode === 'proxy' ? { room: out.room, skip: out.skip } : {};
+  return new Dumper({ renderer, filter: o.filter, out: out.write, ...shed, mode, strict: o.strict, defaultVersion: o.defaultVersion });
 }

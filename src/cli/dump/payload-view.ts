@@ -11,8 +11,41 @@ export const LINE_MAX_PAYLOAD = 256;
 
 const ESCAPES: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x5c: '\\\\' };
 
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+let scratch = Buffer.alloc(4096);
+
+/**
+ * escapeText of bytes that are all ASCII (most payloads and topics), byte by byte into a scratch
+ * buffer: one string made, no iteration by code point; undefined for anything else.
+ */
+function escapeAscii(b: Buffer): string | undefined {
+  const n = b.length;
+  if (scratch.length < n * 4) scratch = Buffer.alloc(n * 4);
+  const out = scratch;
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i]!;
+    if (c >= 0x20 && c < 0x7f && c !== 0x5c) { out[o++] = c; continue; }
+    if (c >= 0x80) return undefined;
+    out[o++] = 0x5c;
+    if (c === 0x09) out[o++] = 0x74;
+    else if (c === 0x0a) out[o++] = 0x6e;
+    else if (c === 0x0d) out[o++] = 0x72;
+    else if (c === 0x5c) out[o++] = 0x5c;
+    else {
+      out[o] = 0x78;
+      out[o + 1] = HEX[c >> 4]!;
+      out[o + 2] = HEX[c & 15]!;
+      o += 3;
+    }
+  }
+  return out.toString('latin1', 0, o);
+}
+
 /** printable text, control characters and ill-formed UTF-8 escaped (\n, \t, \xNN) */
 export function escapeText(b: Buffer): string {
+  const ascii = escapeAscii(b);
+  if (ascii !== undefined) return ascii;
   const s = b.toString('utf8');
   let out = '';
   let plain = true;

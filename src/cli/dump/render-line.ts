@@ -41,8 +41,26 @@ export class LineRenderer implements Renderer {
     this.max = o.maxPayload ?? LINE_MAX_PAYLOAD;
   }
 
+  // the packets of one chunk share a time; a stream mostly repeats its topics (the decoder hands the same string back)
+  private clockMs = NaN;
+  private clock = '';
+  private lastTopic: string | undefined;
+  private lastTopicText = '';
+
   private head(ms: number, conn: number): string {
-    return `${this.paint.dim(clockText(ms))} #${conn}`;
+    if (ms !== this.clockMs) {
+      this.clockMs = ms;
+      this.clock = this.paint.dim(clockText(ms));
+    }
+    return `${this.clock} #${conn}`;
+  }
+
+  private topicText(topic: string): string {
+    if (topic !== this.lastTopic) {
+      this.lastTopic = topic;
+      this.lastTopicText = this.paint.yellow(quote(topic));
+    }
+    return this.lastTopicText;
   }
 
   private code(type: string, code: number, version: number): string {
@@ -68,7 +86,7 @@ export class LineRenderer implements Renderer {
       case 'publish': {
         const payload = p.payload!;
         const mid = p.messageId !== undefined ? ` m${p.messageId}` : '';
-        return ` ${this.paint.yellow(quote(p.topic!))} q${p.qos}${mid} r${p.retain ? 1 : 0} d${p.dup ? 1 : 0}`
+        return ` ${this.topicText(p.topic!)} q${p.qos}${mid} r${p.retain ? 1 : 0} d${p.dup ? 1 : 0}`
           + ` (${payload.length} bytes)${propsText(p.properties)}${payload.length > 0 ? ` ${payloadView(payload, this.mode, this.max)}` : ''}`;
       }
       case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp':
@@ -118,5 +136,9 @@ export class LineRenderer implements Renderer {
 
   error(ms: number, conn: number, from: Side, text: string): string {
     return `${this.head(ms, conn)} ${arrow(from)} ${this.paint.red(`decode error: ${text}`)}\n`;
+  }
+
+  dropped(ms: number, count: number): string {
+    return `${this.paint.dim(clockText(ms))} ${this.paint.red(`${count} packet${count === 1 ? '' : 's'} not shown: stdout was slower than the traffic (all were forwarded)`)}\n`;
   }
 }
