@@ -62,7 +62,8 @@ sub_start() {  # sub_start TOTAL -> SUB_PID, SUB_FILE; returns once it is subscr
   SUB_FILE="$BENCH_TMP/sub.out"; : > "$SUB_FILE"
   mosquitto_sub -h 127.0.0.1 -p "$P" -q 0 -t 'bench/pub/#' -F x -C $(( $1 + 1 )) > "$SUB_FILE" 2>>"$BENCH_TMP/sub.err" &
   SUB_PID=$!; BENCH_PIDS+=("$SUB_PID")
-  local i; for ((i = 0; i < 100 && ! -s "$SUB_FILE"; i++)); do
+  local i; for ((i = 0; i < 100; i++)); do
+    [[ -s "$SUB_FILE" ]] && break
     SUB_MARKERS=$(( SUB_MARKERS + 1 ))
     mosquitto_pub -h 127.0.0.1 -p "$P" -t bench/pub/ready -m ready -q 1 2>/dev/null; sleep 0.05
   done
