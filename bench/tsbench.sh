@@ -57,6 +57,9 @@ row() { printf '%-44s %14s %14s %9s\n' "$@"; }
 # one line per PUBLISH it gets). QoS 0 to the subscriber for both sides: no window of its own in
 # the way; the broker's dropped counter says whether it queued any away.
 QUIET=${QUIET:-3}
+# mosquitto_pub's lines are as long as tsbench's payload (its 24-byte header): the same bytes for
+# the broker and the subscriber on both sides (unpadded `seq` lines were 6 bytes against 24)
+PAYLOAD=24
 SUB_MARKERS=0
 sub_start() {  # sub_start TOTAL -> SUB_PID, SUB_FILE; returns once it is subscribed
   SUB_FILE="$BENCH_TMP/sub.out"; : > "$SUB_FILE"
@@ -94,7 +97,7 @@ pub_part() {
   SUB_MARKERS=0; sub_start "$total"; s0=$(broker_sys received); d0=$(broker_sys dropped); c0=$(broker_cpu); t0=$(now)
   local pids=()
   for i in 1 2 3 4; do
-    seq 1 "$n" | "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/mq.$q.$i" mosquitto_pub -h 127.0.0.1 -p "$P" -q "$q" -t "bench/pub/$i" -l 2>>"$BENCH_TMP/mq.err" &
+    seq -f "%0${PAYLOAD}.0f" 1 "$n" | "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/mq.$q.$i" mosquitto_pub -h 127.0.0.1 -p "$P" -q "$q" -t "bench/pub/$i" -l 2>>"$BENCH_TMP/mq.err" &
     pids+=("$!")
   done
   wait "${pids[@]}"
@@ -121,6 +124,28 @@ pub_part() {
   row "  tsbench's own rate, connected to done (msg/s)" "" "$(jget "$OUT_DIR/pub-q$q.json" rate)" ""
   row "  client CPU us/msg (user+sys)" "$(us_per "$mq_cpu" "$total")" "$(us_per "$ts_cpu" "$total")" ""
   row "  client CPU / broker CPU, same run" "$(fdiv "$mq_cpu" "$bc_mq")x" "$(fdiv "$ts_cpu" "$bc_ts")x" ""
+  (( q == 1 )) && floor_part "$n"
+}
+
+# bench/node-floor.mjs x 4 (the cheapest Node publisher, hand-built packets: bench/README.md):
+# what any Node publisher costs against the broker, QoS 1, same counts; its topic is b/floor (no
+# subscriber), so the broker's CPU here is without the fan-out the runs above include
+floor_part() {
+  local n=$1 total=$(( 4 * $1 )) i c0 c1 cpu=0 acked=0 a
+  seq -f "%0${PAYLOAD}.0f" 1 "$n" > "$BENCH_TMP/floor.in"
+  c0=$(broker_cpu)
+  local pids=()
+  for i in 1 2 3 4; do
+    "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/floor.$i" node bench/node-floor.mjs "$P" 1 < "$BENCH_TMP/floor.in" 2> "$BENCH_TMP/floor.err.$i" &
+    pids+=("$!")
+  done
+  wait "${pids[@]}"; c1=$(broker_cpu)
+  for i in 1 2 3 4; do
+    cpu=$(awk -v a="$cpu" -v b="$(tfield "$BENCH_TMP/floor.$i" 3)" 'BEGIN{print a+b}')
+    a=$(sed -n 's/^sent [0-9]* acked \([0-9]*\)$/\1/p' "$BENCH_TMP/floor.err.$i"); acked=$(( acked + ${a:-0} ))
+  done
+  row "  node-floor.mjs x 4: acked; CPU us/msg" "" "$acked of $total; $(us_per "$cpu" "$acked")" ""
+  row "  node-floor.mjs CPU / broker CPU (no subscriber)" "" "$(fdiv "$cpu" "$(fdiff "$c0" "$c1")")x" ""
 }
 
 # pubsub 1 publisher -> 1 subscriber, QoS 0, at RATE msg/s, through PORT: e2e p50/p99
