@@ -30,6 +30,8 @@ OUT_DIR=${OUT_DIR:-/tmp/tsbench-figures-$(date -u +%Y%m%dT%H%M%S)}; mkdir -p "$O
 # the next sys_interval before and after, inside the timed wall clock
 TS="node bin/tsbench.cjs"
 TS_RUN=(--no-sys)
+# pub: --workers 1 (PUB_WORKERS): on 2 cores the broker needs the other core
+PUB_WORKERS=${PUB_WORKERS:-1}
 read -r -a EXTRA <<< "${TSBENCH_ARGS:-}"
 # 10,000 connections need as many descriptors in tsbench and in the broker (started below, inherits it)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -41,47 +43,109 @@ TICK=$(getconf CLK_TCK)
 
 jget() { node -e 'const v=process.argv[2].split(".").reduce((o,k)=>o?.[k],JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")));console.log(v ?? "")' "$1" "$2"; }
 broker_cpu() { awk -v t="$TICK" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / t }' "/proc/$BROKER/stat"; }
-# $SYS/broker/publish/messages/received, as the broker last published it (every sys_interval = 1 s)
-broker_received() { local v; v=$(timeout 5 mosquitto_sub -h 127.0.0.1 -p "$P" -t '$SYS/broker/publish/messages/received' -C 1 -W 4 2>/dev/null); echo "${v:-0}"; }
-# the count once it has stopped moving: two readings one $SYS interval apart agree (a loaded box
-# publishes $SYS late; one fixed sleep missed 15 % of a run's messages)
-settled_received() {
-  local prev=-1 v i
-  v=$(broker_received)
-  for ((i = 0; i < 8 && v != prev; i++)); do sleep 1.1; prev=$v; v=$(broker_received); done
-  echo "$v"
-}
+# $SYS/broker/publish/messages/NAME (received, dropped), as the broker last published it. Only a
+# cross-check: the retained value lags (a run right after tsbench's read 290,067 of 400,000 while a
+# subscriber had all 400,000 and the broker's total later agreed), so the figures count deliveries.
+broker_sys() { local v; v=$(timeout 5 mosquitto_sub -h 127.0.0.1 -p "$P" -t "\$SYS/broker/publish/messages/$1" -C 1 -W 4 2>/dev/null); echo "${v:-0}"; }
 us_per() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b*1e6; else print "nan" }'; }
 row() { printf '%-44s %14s %14s %9s\n' "$@"; }
 
+# The delivery count: one `mosquitto_sub -q 0 -F x -C N+1` on bench/pub/# per side, one line per
+# message whatever the payload holds. It exits at the N-th message (+1: the ready marker), so the
+# time to it is "all delivered"; if fewer come it is stopped once its count has not moved for
+# QUIET s and the shortfall is printed: it cannot undercount silently (and cannot overcount: only
+# one line per PUBLISH it gets). QoS 0 to the subscriber for both sides: no window of its own in
+# the way; the broker's dropped counter says whether it queued any away.
+QUIET=${QUIET:-3}
+# mosquitto_pub's lines are as long as tsbench's payload (its 24-byte header): the same bytes for
+# the broker and the subscriber on both sides (unpadded `seq` lines were 6 bytes against 24)
+PAYLOAD=24
+SUB_MARKERS=0
+sub_start() {  # sub_start TOTAL -> SUB_PID, SUB_FILE; returns once it is subscribed
+  SUB_FILE="$BENCH_TMP/sub.out"; : > "$SUB_FILE"
+  mosquitto_sub -h 127.0.0.1 -p "$P" -q 0 -t 'bench/pub/#' -F x -C $(( $1 + 1 )) > "$SUB_FILE" 2>>"$BENCH_TMP/sub.err" &
+  SUB_PID=$!; BENCH_PIDS+=("$SUB_PID")
+  local i; for ((i = 0; i < 100; i++)); do
+    [[ -s "$SUB_FILE" ]] && break
+    SUB_MARKERS=$(( SUB_MARKERS + 1 ))
+    mosquitto_pub -h 127.0.0.1 -p "$P" -t bench/pub/ready -m ready -q 1 2>/dev/null; sleep 0.05
+  done
+  # more than one marker may have come: the subscriber's -C must leave room for exactly N more
+  local extra; extra=$(( $(wc -l < "$SUB_FILE") - 1 ))
+  if (( extra > 0 )); then
+    kill "$SUB_PID" 2>/dev/null; wait "$SUB_PID" 2>/dev/null; sub_start "$1"
+  fi
+}
+sub_wait() {  # -> SUB_T1 (when the last message came), SUB_GOT (messages, the marker not counted)
+  local n prev=-1
+  SUB_T1=$(now)
+  while kill -0 "$SUB_PID" 2>/dev/null; do
+    n=$(wc -l < "$SUB_FILE")
+    if [[ $n != "$prev" ]]; then prev=$n; SUB_T1=$(now)
+    elif awk -v a="$SUB_T1" -v b="$(now)" -v q="$QUIET" 'BEGIN{exit !(b-a >= q)}'; then kill "$SUB_PID"; break; fi
+    sleep 0.01
+  done
+  wait "$SUB_PID" 2>/dev/null
+  n=$(wc -l < "$SUB_FILE")
+  [[ $n != "$prev" ]] && SUB_T1=$(now)
+  SUB_GOT=$(( n - 1 ))
+}
+
 pub_part() {
-  local q=$1 n=$2 total=$(( 4 * $2 )) i b0 b1 c0 c1 t0 t1 ts_rate mq_rate ts_cpu mq_cpu bc_ts bc_mq
+  local q=$1 n=$2 total=$(( 4 * $2 )) i s0 s1 d0 d1 c0 c1 t0 ts_rate mq_rate ts_cpu mq_cpu bc_ts bc_mq mq_got ts_got mq_sys ts_sys mq_drop ts_drop mq_wall ts_wall
   # mosquitto_pub -l, 4 in parallel, one topic each
-  b0=$(settled_received); c0=$(broker_cpu); t0=$(now)
+  SUB_MARKERS=0; sub_start "$total"; s0=$(broker_sys received); d0=$(broker_sys dropped); c0=$(broker_cpu); t0=$(now)
   local pids=()
   for i in 1 2 3 4; do
-    seq 1 "$n" | "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/mq.$q.$i" mosquitto_pub -h 127.0.0.1 -p "$P" -q "$q" -t "bench/pub/$i" -l 2>>"$BENCH_TMP/mq.err" &
+    seq -f "%0${PAYLOAD}.0f" 1 "$n" | "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/mq.$q.$i" mosquitto_pub -h 127.0.0.1 -p "$P" -q "$q" -t "bench/pub/$i" -l 2>>"$BENCH_TMP/mq.err" &
     pids+=("$!")
   done
   wait "${pids[@]}"
-  t1=$(now); c1=$(broker_cpu); b1=$(settled_received)
-  mq_rate=$(fdiv $(( b1 - b0 )) "$(fdiff "$t0" "$t1")" %.0f)
+  mq_wall=$(fdiff "$t0" "$(now)")
+  sub_wait; c1=$(broker_cpu); mq_got=$SUB_GOT
+  mq_rate=$(fdiv "$mq_got" "$(fdiff "$t0" "$SUB_T1")" %.0f)
   mq_cpu=0; for i in 1 2 3 4; do mq_cpu=$(awk -v a="$mq_cpu" -v b="$(tfield "$BENCH_TMP/mq.$q.$i" 3)" 'BEGIN{print a+b}'); done
-  bc_mq=$(fdiff "$c0" "$c1"); MQ_DELIVERED=$(( b1 - b0 ))
+  bc_mq=$(fdiff "$c0" "$c1")
+  sleep 1.2; s1=$(broker_sys received); d1=$(broker_sys dropped); mq_sys=$(( s1 - s0 - SUB_MARKERS )); mq_drop=$(( d1 - d0 ))
   # tsbench pub, 4 publishers, as fast as the window allows
-  b0=$(settled_received); c0=$(broker_cpu); t0=$(now)
-  # --workers 1: on this 2-core box the broker needs the other core (the default, one per core, was slower)
-  "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/ts.pub.$q" $TS pub -h 127.0.0.1 -p "$P" -c 4 -q "$q" -t 'bench/pub/%i' --count "$n" --workers 1 --json "${TS_RUN[@]}" "${EXTRA[@]}" \
+  SUB_MARKERS=0; sub_start "$total"; s0=$(broker_sys received); d0=$(broker_sys dropped); c0=$(broker_cpu); t0=$(now)
+  "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/ts.pub.$q" $TS pub -h 127.0.0.1 -p "$P" -c 4 -q "$q" -t 'bench/pub/%i' --count "$n" --workers "$PUB_WORKERS" --json "${TS_RUN[@]}" "${EXTRA[@]}" \
     > "$OUT_DIR/pub-q$q.json" 2>>"$BENCH_TMP/ts.err"
-  t1=$(now); c1=$(broker_cpu); b1=$(settled_received)
-  ts_rate=$(fdiv $(( b1 - b0 )) "$(fdiff "$t0" "$t1")" %.0f)
-  ts_cpu=$(tfield "$BENCH_TMP/ts.pub.$q" 3); bc_ts=$(fdiff "$c0" "$c1"); TS_DELIVERED=$(( b1 - b0 ))
-  row "pub -c 4 -q $q, msg/s delivered (broker count)" "$mq_rate" "$ts_rate" "$(fdiv "$ts_rate" "$mq_rate")x"
-  row "  delivered of $total (broker count)" "$MQ_DELIVERED" "$TS_DELIVERED" ""
+  ts_wall=$(fdiff "$t0" "$(now)")
+  sub_wait; c1=$(broker_cpu); ts_got=$SUB_GOT
+  ts_rate=$(fdiv "$ts_got" "$(fdiff "$t0" "$SUB_T1")" %.0f)
+  ts_cpu=$(tfield "$BENCH_TMP/ts.pub.$q" 3); bc_ts=$(fdiff "$c0" "$c1")
+  sleep 1.2; s1=$(broker_sys received); d1=$(broker_sys dropped); ts_sys=$(( s1 - s0 - SUB_MARKERS )); ts_drop=$(( d1 - d0 ))
+  row "pub -c 4 -q $q, msg/s delivered (subscriber count)" "$mq_rate" "$ts_rate" "$(fdiv "$ts_rate" "$mq_rate")x"
+  row "  delivered of $total (subscriber count)" "$mq_got" "$ts_got" ""
+  row "  broker \$SYS received (lags) / dropped" "$mq_sys / $mq_drop" "$ts_sys / $ts_drop" ""
   row "  tsbench's own count: sent / acked" "" "$(jget "$OUT_DIR/pub-q$q.json" sent) / $(jget "$OUT_DIR/pub-q$q.json" acked)" ""
+  row "  publishers' wall, start to exit (s)" "$mq_wall" "$ts_wall" ""
   row "  tsbench's own rate, connected to done (msg/s)" "" "$(jget "$OUT_DIR/pub-q$q.json" rate)" ""
   row "  client CPU us/msg (user+sys)" "$(us_per "$mq_cpu" "$total")" "$(us_per "$ts_cpu" "$total")" ""
   row "  client CPU / broker CPU, same run" "$(fdiv "$mq_cpu" "$bc_mq")x" "$(fdiv "$ts_cpu" "$bc_ts")x" ""
+  (( q == 1 )) && floor_part "$n"
+}
+
+# bench/node-floor.mjs x 4 (the cheapest Node publisher, hand-built packets: bench/README.md):
+# what any Node publisher costs against the broker, QoS 1, same counts; its topic is b/floor (no
+# subscriber), so the broker's CPU here is without the fan-out the runs above include
+floor_part() {
+  local n=$1 total=$(( 4 * $1 )) i c0 c1 cpu=0 acked=0 a
+  seq -f "%0${PAYLOAD}.0f" 1 "$n" > "$BENCH_TMP/floor.in"
+  c0=$(broker_cpu)
+  local pids=()
+  for i in 1 2 3 4; do
+    "$GNU_TIME" -f "$TFMT" -o "$BENCH_TMP/floor.$i" node bench/node-floor.mjs "$P" 1 < "$BENCH_TMP/floor.in" 2> "$BENCH_TMP/floor.err.$i" &
+    pids+=("$!")
+  done
+  wait "${pids[@]}"; c1=$(broker_cpu)
+  for i in 1 2 3 4; do
+    cpu=$(awk -v a="$cpu" -v b="$(tfield "$BENCH_TMP/floor.$i" 3)" 'BEGIN{print a+b}')
+    a=$(sed -n 's/^sent [0-9]* acked \([0-9]*\)$/\1/p' "$BENCH_TMP/floor.err.$i"); acked=$(( acked + ${a:-0} ))
+  done
+  row "  node-floor.mjs x 4: acked; CPU us/msg" "" "$acked of $total; $(us_per "$cpu" "$acked")" ""
+  row "  node-floor.mjs CPU / broker CPU (no subscriber)" "" "$(fdiv "$cpu" "$(fdiff "$c0" "$c1")")x" ""
 }
 
 # pubsub 1 publisher -> 1 subscriber, QoS 0, at RATE msg/s, through PORT: e2e p50/p99

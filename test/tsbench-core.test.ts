@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceTracker, WINDOW } from '../src/cli/bench/tracker.ts';
-import { HEADER_SIZE, hasHeader, headerPublisher, headerRunId, headerSentAt, headerSeq, writeHeader } from '../src/cli/bench/header.ts';
+import { HEADER_SIZE, hasHeader, headerPublisher, headerRunId, headerSentAt, headerSeq, writeHeader, writeHeaderFixed, writeHeaderSeq } from '../src/cli/bench/header.ts';
 import { failedThresholds, parseFailIf } from '../src/cli/bench/fail-if.ts';
 import type { BenchSummary, LatencySummary } from '../src/cli/bench/schema.ts';
 
@@ -55,6 +55,19 @@ test('header: written and read back without loss (microsecond times past 2^32)',
   assert.deepEqual([headerRunId(b), headerPublisher(b), headerSeq(b), headerSentAt(b)], [0xdeadbeef, 12, 4_000_000_000, at]);
   assert.equal(hasHeader(Buffer.alloc(HEADER_SIZE)), false);
   assert.equal(hasHeader(b.subarray(0, HEADER_SIZE - 1)), false);
+});
+
+test('header: the fixed part once, then seq and time per message: the same bytes as the old one-piece layout', () => {
+  const at = 1_780_000_000_123_456;
+  const b = Buffer.alloc(HEADER_SIZE);
+  writeHeaderFixed(b, 7, 3);
+  writeHeaderSeq(b, 99, 5); // a previous message of the slot, overwritten below
+  writeHeaderSeq(b, 100, at);
+  const old = Buffer.alloc(HEADER_SIZE); // the layout as written before: u16 + u48 for the time
+  old.writeUInt32BE(0x54534231, 0); old.writeUInt32BE(7, 4); old.writeUInt32BE(3, 8); old.writeUInt32BE(100, 12);
+  old.writeUInt16BE(Math.floor(at / 2 ** 48), 16); old.writeUIntBE(at % 2 ** 48, 18, 6);
+  assert.equal(b.toString('hex'), old.toString('hex'));
+  assert.equal(headerSentAt(b), at);
 });
 
 const lat = (p99: number): LatencySummary => ({ count: 10, p50: 1, p90: 2, p99, p999: p99, p9999: p99, max: p99, mean: 1, histogram: '' });

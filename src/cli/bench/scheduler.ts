@@ -9,7 +9,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { Client } from '../../session/client.ts';
 import type { OutboundMessage, PublishProperties, QoS } from '../../session/types.ts';
-import { HEADER_SIZE, nowMicros, writeHeader } from './header.ts';
+import { HEADER_SIZE, nowMicros, writeHeaderFixed, writeHeaderSeq } from './header.ts';
 import { recordUs } from './stats.ts';
 import { causeOf } from './causes.ts';
 
@@ -74,6 +74,7 @@ export class BenchPublisher {
     this.template = topic.includes('%c') ? topic : undefined;
     for (let i = 0; i < this.size; i++) {
       const payload = Buffer.alloc(Math.max(spec.size, HEADER_SIZE));
+      writeHeaderFixed(payload, spec.runId, spec.index);
       const msg: OutboundMessage = { topic, payload, qos: spec.qos, retain: spec.retain };
       if (spec.properties) msg.properties = spec.properties;
       this.ring.push(msg);
@@ -127,14 +128,16 @@ export class BenchPublisher {
       const before = this.sentCount;
       const rate = this.spec.rate;
       const c = this.counters;
+      // without -r, a message is due when it can go out: the clock read once per turn (all of the
+      // turn's messages leave in one socket write), never before the start
+      const turnUs = rate === undefined ? Math.max(nowMicros(), this.startUs) : 0;
       while (this.sentCount < due && this.sentCount - this.doneCount < this.size && !this.blocked && !this.stopped) {
         const i = this.sentCount;
         const slot = i % this.size;
         const msg = this.ring[slot]!;
-        // a timer may fire a little before the wall clock reaches the start: never scheduled before it
-        const at = rate === undefined ? Math.max(nowMicros(), this.startUs) : this.startUs + Math.round(i * 1e6 / rate);
+        const at = rate === undefined ? turnUs : this.startUs + Math.round(i * 1e6 / rate);
         this.sched[slot] = at;
-        writeHeader(msg.payload, this.spec.runId, this.spec.index, i, at);
+        writeHeaderSeq(msg.payload, i, at);
         if (this.template) msg.topic = this.template.replaceAll('%c', String(i));
         this.sentCount++;
         c.sentAll++;
@@ -142,7 +145,7 @@ export class BenchPublisher {
         if (!this.client.write(msg, this.onDone)) this.blocked = true;
         if (rate === undefined && due === Infinity) due = this.spec.count;
       }
-      if (this.sentCount > before) c.lastSendUs = Math.max(c.lastSendUs, nowMicros());
+      if (this.sentCount > before) c.lastSendUs = Math.max(c.lastSendUs, rate === undefined ? turnUs : nowMicros());
     } finally {
       this.pumping = false;
     }
