@@ -169,3 +169,21 @@ test('no broker: one error line naming it, exit 1', async () => {
   assert.equal(r.stderr, 'Error: no client could connect: Connection refused by localhost:1: is the broker running and listening there?\n');
   assert.equal(r.code, 1);
 });
+
+test('-m TEMPLATE: the payload after the header, %i and %c filled per publisher and message; pubsub still counts every one', async () => {
+  const sub = spawnBin('tssub', ['-p', port, '-t', 'bench/tm/#', '-C', '6', '-W', '20', '--json', '-q', '1']);
+  await new Promise((r) => setTimeout(r, 300));
+  const { s, code } = await bench(['pubsub', '--publishers', '2', '--subscribers', '1', '--count', '3', '-q', '1', '--workers', '1',
+    '-t', 'bench/tm/%i', '-m', '{"client":%i,"n":%c}']);
+  assert.equal(code, 0);
+  assert.deepEqual(counts(s), { sent: 6, acked: 6, received: 6, lost: 0, duplicates: 0, reordered: 0, errors: 0 });
+  const seen = await sub.exited();
+  assert.equal(seen.code, 0, seen.stderr);
+  const bodies = seen.out.trimEnd().split('\n').map((l) => {
+    const o = JSON.parse(l) as { topic: string; payload: string; encoding: string };
+    return `${o.topic} ${Buffer.from(o.payload, o.encoding === 'base64' ? 'base64' : 'utf8').subarray(24).toString()}`;
+  }).sort();
+  assert.deepEqual(bodies, [0, 1].flatMap((i) => [0, 1, 2].map((n) => `bench/tm/${i} {"client":${i},"n":${n}}`)).sort());
+  const clash = await runBin('tsbench', ['pub', '-p', port, '-m', 'x', '-s', '100']);
+  assert.deepEqual([clash.code, clash.stderr.split('\n')[0]], [1, 'Error: -m and -s cannot be used together (with -m the payload is the header and the template).']);
+});

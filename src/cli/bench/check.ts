@@ -25,6 +25,8 @@ export interface BenchPlan {
   /** $share/...: each message reaches one subscriber of the group */
   shared: boolean;
   size: number;
+  /** -m: the payload template after the header (undefined: -s zero bytes) */
+  message: string | undefined;
   qos: QoS;
   retain: boolean;
   /** per publisher (msg/s), or undefined: as fast as -M allows */
@@ -95,16 +97,19 @@ export function planBench(scenario: Scenario, store: BenchStore, built: BuiltSes
   const total = publishers + subscribers + connections;
   const workers = store.debug ? 1 : Math.max(1, Math.min(store.workers ?? cores, total));
   const qos = store.qos ?? 0;
+  if (store.message !== undefined && store.size !== undefined) throw new UsageError('-m and -s cannot be used together (with -m the payload is the header and the template).');
+  if (store.message !== undefined && (scenario === 'conn' || scenario === 'sub')) throw new UsageError(`-m is for the scenarios that publish (pub, pubsub), not ${scenario}.`);
   const size = store.size ?? HEADER_SIZE;
   const shape: Record<string, unknown> = {
     clients: scenario === 'conn' ? connections : publishers + subscribers, publishers, subscribers, qos, size, topic,
+    ...(store.message !== undefined ? { message: store.message } : {}),
     ...(scenario === 'sub' || pubsub ? { filter } : {}),
     rate_per_client: perClient ?? null, protocol_version: built.session.protocolVersion, inflight: window,
     retain: store.retain === true, count: Number.isFinite(count) ? count : null, duration_s: durationMs === undefined ? null : durationMs / 1000,
     warmup_s: (store.warmup ?? 0) / 1000, workers, hosts,
   };
   return {
-    scenario, publishers, subscribers, connections, topic, filter, shared: filter.startsWith('$share/'), size, qos,
+    scenario, publishers, subscribers, connections, topic, filter, shared: filter.startsWith('$share/'), size, message: store.message, qos,
     retain: store.retain === true, rate: perClient,
     connRate: scenario === 'conn' ? store.totalRate ?? store.rate : undefined,
     count, durationMs, warmupMs: store.warmup ?? 0, window, hosts,

@@ -55,6 +55,7 @@ export const BENCH_OPTIONS = [
   { key: 'topic', names: ['-t', '--topic'], kind: 'value', arg: 'topic', group: 'message', help: 'topic template: %i = client index, %c = message counter (default tsbench/%i); sub: the filter', parse: topicTemplate },
   { key: 'filter', names: ['--filter'], kind: 'value', arg: 'filter', group: 'message', help: "pubsub: the subscribers' filter (default: -t with each level holding %i or %c as +; $share/GROUP/... for shared)", parse: topicFilter },
   { key: 'size', names: ['-s', '--size'], kind: 'value', arg: 'bytes', group: 'message', help: `payload size, at least the ${HEADER_SIZE}-byte header (default ${HEADER_SIZE})`, parse: payloadSize },
+  { key: 'message', names: ['-m', '--message'], kind: 'value', arg: 'template', group: 'message', help: `payload template after the ${HEADER_SIZE}-byte header: %i client index, %c message counter, {{now_ms}} {{now}} {{random}} {{uuid}} (instead of -s)` },
   { key: 'retain', names: ['--retain'], kind: 'flag', group: 'message', help: 'publish retained messages' },
   { key: 'rate', names: ['-r', '--rate'], kind: 'value', arg: 'msg/s', group: 'message', help: 'messages per second per publisher (conn: connections per second); default: as fast as -M allows', parse: rate },
   { key: 'totalRate', names: ['--total-rate'], kind: 'value', arg: 'msg/s', group: 'message', help: 'messages (conn: connections) per second, all clients together', parse: rate },

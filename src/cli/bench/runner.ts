@@ -143,7 +143,7 @@ export class BenchShare {
     pubs.forEach((c, k) => {
       if (!c) return;
       this.publishers.push(new BenchPublisher(c, {
-        index: this.spec.pubs[k]!, runId: this.spec.runId, topic: plan.topic, qos: plan.qos, retain: plan.retain, size: plan.size,
+        index: this.spec.pubs[k]!, runId: this.spec.runId, topic: plan.topic, qos: plan.qos, retain: plan.retain, size: plan.size, message: plan.message,
         properties: plan.publishProperties, rate: plan.rate, count: plan.count, window: plan.window,
       }, this.pc));
     });

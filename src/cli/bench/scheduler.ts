@@ -12,6 +12,26 @@ import type { OutboundMessage, PublishProperties, QoS } from '../../session/type
 import { HEADER_SIZE, nowMicros, writeHeaderFixed, writeHeaderSeq } from './header.ts';
 import { recordUs } from './stats.ts';
 import { causeOf } from './causes.ts';
+import { compileTemplate } from '../messages/template.ts';
+
+/**
+ * -m's template for publisher `index`: %i is the index (filled once), %c the message counter and
+ * tspub's {{now_ms}} {{now}} {{random}} {{uuid}} {{counter}} per message. The bytes when nothing
+ * changes per message (then the ring's payloads are made once), else a function of the counter.
+ */
+export function payloadTemplate(template: string, index: number): Buffer | ((i: number) => Buffer) {
+  const text = template.replaceAll('%i', String(index));
+  if (!text.includes('%c')) {
+    const fixed = Buffer.from(text);
+    const t = compileTemplate(fixed);
+    return t ? (i) => t.render(i + 1) : fixed;
+  }
+  const parts = text.split('%c');
+  return (i) => {
+    const filled = Buffer.from(parts.join(String(i)));
+    return compileTemplate(filled)?.render(i + 1) ?? filled;
+  };
+}
 
 export interface PublisherSpec {
   index: number;
@@ -20,6 +40,8 @@ export interface PublisherSpec {
   qos: QoS;
   retain: boolean;
   size: number;
+  /** -m: the payload after the header, a template (%i, %c, {{...}}); undefined: -s zero bytes */
+  message?: string;
   properties: PublishProperties | undefined;
   /** messages per second, undefined: as fast as the window allows */
   rate: number | undefined;
@@ -53,6 +75,8 @@ export class BenchPublisher {
   private readonly sched: Float64Array;
   private readonly size: number;
   private readonly template: string | undefined;
+  /** -m with a part that changes per message (%c, {{...}}): a payload is made per message */
+  private readonly body: ((i: number) => Buffer) | undefined;
   private sentCount = 0;
   private doneCount = 0;
   private startUs = 0;
@@ -72,8 +96,10 @@ export class BenchPublisher {
     const topic = spec.topic.replaceAll('%i', String(spec.index));
     // %c: the topic changes per message (a string per message, only when asked for)
     this.template = topic.includes('%c') ? topic : undefined;
+    const message = spec.message === undefined ? undefined : payloadTemplate(spec.message, spec.index);
+    this.body = typeof message === 'function' ? message : undefined;
     for (let i = 0; i < this.size; i++) {
-      const payload = Buffer.alloc(Math.max(spec.size, HEADER_SIZE));
+      const payload = message instanceof Buffer ? Buffer.concat([Buffer.alloc(HEADER_SIZE), message]) : Buffer.alloc(Math.max(spec.size, HEADER_SIZE));
       writeHeaderFixed(payload, spec.runId, spec.index);
       const msg: OutboundMessage = { topic, payload, qos: spec.qos, retain: spec.retain };
       if (spec.properties) msg.properties = spec.properties;
@@ -137,6 +163,7 @@ export class BenchPublisher {
         const msg = this.ring[slot]!;
         const at = rate === undefined ? turnUs : this.startUs + Math.round(i * 1e6 / rate);
         this.sched[slot] = at;
+        if (this.body) msg.payload = this.withHeader(this.body(i));
         writeHeaderSeq(msg.payload, i, at);
         if (this.template) msg.topic = this.template.replaceAll('%c', String(i));
         this.sentCount++;
@@ -149,6 +176,13 @@ export class BenchPublisher {
     } finally {
       this.pumping = false;
     }
+  }
+
+  private withHeader(body: Buffer): Buffer {
+    const p = Buffer.allocUnsafe(HEADER_SIZE + body.length);
+    writeHeaderFixed(p, this.spec.runId, this.spec.index);
+    body.copy(p, HEADER_SIZE);
+    return p;
   }
 
   private done(err: Error | null | undefined): void {
