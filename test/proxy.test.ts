@@ -7,6 +7,7 @@ import { runBin, spawnBin } from './helpers/run-bin.ts';
 import { startMosquitto, freePort, type Mosquitto } from './helpers/mosquitto.ts';
 import { mosqPub, mosqSub, requireMosquittoClients } from './helpers/mosq-clients.ts';
 import { startSocksProxy, type SocksProxy } from './helpers/socks-proxy.ts';
+import { subscribed } from './helpers/subscribed.ts';
 
 
 let m: Mosquitto;
@@ -16,11 +17,8 @@ let n = 0;
 const fresh = (): string => `proxy/t${++n}`;
 
 /** mosquitto_sub for one message on `topic`, subscribed before it returns */
-async function subOne(topic: string) {
-  const since = m.logMark();
-  const s = mosqSub(['-h', '127.0.0.1', '-p', String(m.ports.tcp), '-t', topic, '-C', '1']);
-  await m.waitForLog(/Sending SUBACK to/, 5000, since);
-  return s;
+function subOne(topic: string) {
+  return subscribed(m, () => mosqSub(['-h', '127.0.0.1', '-p', String(m.ports.tcp), '-t', topic, '-C', '1']));
 }
 
 before(async () => {

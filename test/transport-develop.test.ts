@@ -12,6 +12,7 @@ import { startMosquitto, freePort, type Mosquitto } from './helpers/mosquitto.ts
 import { makeCerts } from './helpers/certs.ts';
 import { mosqPub, mosqSub, requireMosquittoClients } from './helpers/mosq-clients.ts';
 import { startSocksProxy, type SocksProxy } from './helpers/socks-proxy.ts';
+import { subscribed } from './helpers/subscribed.ts';
 
 let m: Mosquitto;
 let wsPort: number;
@@ -27,11 +28,8 @@ const PASS = 'pa:ss%w';
 const ENCODED = 'al%3Aice:pa%3ass%25w';
 
 /** mosquitto_sub on the plain listener for one message, subscribed before it returns */
-async function subOne(topic: string) {
-  const since = m.logMark();
-  const s = mosqSub(['-h', '127.0.0.1', '-p', String(m.ports.tcp), '-t', topic, '-C', '1']);
-  await m.waitForLog(/Sending SUBACK to/, 5000, since);
-  return s;
+function subOne(topic: string) {
+  return subscribed(m, () => mosqSub(['-h', '127.0.0.1', '-p', String(m.ports.tcp), '-t', topic, '-C', '1']));
 }
 
 before(async () => {

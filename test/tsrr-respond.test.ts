@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { spawnBin, spawnProcess, type RunningBin } from './helpers/run-bin.ts';
 import { mosqPub, mosqSub, requireMosquittoClients } from './helpers/mosq-clients.ts';
+import { subscribed } from './helpers/subscribed.ts';
 
 let m: Mosquitto;
 let port: string;
@@ -22,11 +23,8 @@ before(async () => {
 });
 after(async () => { await m?.stop(); });
 
-async function responder(args: string[]): Promise<RunningBin> {
-  const mark = m.logMark();
-  const r = spawnBin('tsrr', ['-p', port, '--respond', ...args]);
-  await m.waitForLog(/Sending SUBACK to/, 5000, mark);
-  return r;
+function responder(args: string[]): Promise<RunningBin> {
+  return subscribed(m, () => spawnBin('tsrr', ['-p', port, '--respond', ...args]));
 }
 
 const mosqRr = (args: string[]) => spawnProcess('mosquitto_rr', ['-p', port, ...args]).exited();

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startMosquitto, type Mosquitto } from './helpers/mosquitto.ts';
 import { runBin, spawnBin, spawnProcess, type RunningBin } from './helpers/run-bin.ts';
 import { mosqPub, requireMosquittoClients } from './helpers/mosq-clients.ts';
+import { subscribed } from './helpers/subscribed.ts';
 
 let m: Mosquitto;
 let port: string;
@@ -20,11 +21,8 @@ before(async () => {
 after(async () => { await m?.stop(); });
 
 /** a tsrr responder on `filter`, subscribed once this resolves */
-async function responder(args: string[]): Promise<RunningBin> {
-  const mark = m.logMark();
-  const r = spawnBin('tsrr', ['-p', port, '--respond', ...args]);
-  await m.waitForLog(/Sending SUBACK to/, 5000, mark);
-  return r;
+function responder(args: string[]): Promise<RunningBin> {
+  return subscribed(m, () => spawnBin('tsrr', ['-p', port, '--respond', ...args]));
 }
 
 /** resolves once a client subscribed to the response topic: then the test may act */
