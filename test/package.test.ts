@@ -103,7 +103,8 @@ test('npm install -g of the tarball, offline: one package, no warning, every too
   let err = '';
   sub.stdout.on('data', (b: Buffer) => { out += b; });
   sub.stderr.on('data', (b: Buffer) => { err += b; });
-  const exited = new Promise<number | null>((resolve) => sub.on('exit', resolve));
+  // 'close', not 'exit': the exit can come before the last of stdout was read
+  const exited = new Promise<number | null>((resolve) => sub.on('close', resolve));
   await m.waitForLog(/Sending SUBACK/, 10_000, mark);
   const pub = spawnSync(join(prefix, 'bin', 'tspub'), ['-p', String(m.port), '-t', 'pkg/hello', '-m', 'from the tarball', '-q', '1'], { encoding: 'utf8', env: installedEnv() });
   assert.equal(pub.stderr, '');
