@@ -1,5 +1,6 @@
 // tsbench's pieces in-process: the sequence tracker (a gap, a repeat, a swap, a late arrival, a
 // jump past its window), the payload header round trip, --fail-if's parser and evaluation.
+import { payloadTemplate } from '../src/cli/bench/scheduler.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceTracker, WINDOW } from '../src/cli/bench/tracker.ts';
@@ -95,4 +96,14 @@ test('--fail-if: bad expressions are argument errors', () => {
   assert.throws(() => parseFailIf('p98>1ms', '--fail-if'), /unknown measure 'p98'/);
   assert.throws(() => parseFailIf('e2e.loss>1', '--fail-if'), /'loss' is not one of p50, p90/);
   assert.throws(() => parseFailIf('p99 20ms', '--fail-if'), /invalid threshold 'p99 20ms'/);
+});
+
+test('-m templates: %i once, %c and {{counter}} per message, a fixed template made once', () => {
+  const t = payloadTemplate('{"c":%i,"n":%c,"k":{{counter}},"again":%c}', 3);
+  assert.equal(typeof t, 'function');
+  const f = t as (i: number) => Buffer;
+  assert.equal(f(0).toString(), '{"c":3,"n":0,"k":1,"again":0}');
+  assert.equal(f(41).toString(), '{"c":3,"n":41,"k":42,"again":41}');
+  assert.deepEqual(payloadTemplate('fixed %i', 7), Buffer.from('fixed 7'));
+  assert.equal((payloadTemplate('{{counter}}', 0) as (i: number) => Buffer)(4).toString(), '5');
 });

@@ -26,10 +26,19 @@ export function payloadTemplate(template: string, index: number): Buffer | ((i: 
     const t = compileTemplate(fixed);
     return t ? (i) => t.render(i + 1) : fixed;
   }
-  const parts = text.split('%c');
+  // each piece between the %c's compiled once; per message only the counter and the placeholders
+  const pieces = text.split('%c').map((part) => {
+    const bytes = Buffer.from(part);
+    return compileTemplate(bytes) ?? bytes;
+  });
   return (i) => {
-    const filled = Buffer.from(parts.join(String(i)));
-    return compileTemplate(filled)?.render(i + 1) ?? filled;
+    const count = Buffer.from(String(i));
+    const out: Buffer[] = [];
+    pieces.forEach((p, k) => {
+      if (k > 0) out.push(count);
+      out.push(Buffer.isBuffer(p) ? p : p.render(i + 1));
+    });
+    return Buffer.concat(out);
   };
 }
 

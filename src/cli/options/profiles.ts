@@ -40,7 +40,6 @@ export function profileArg(argv: readonly string[], env: NodeJS.ProcessEnv): str
   return name ?? (env[PROFILE_ENV] || undefined);
 }
 
-const SHARED: ReadonlySet<string> = new Set<string>(COMMON_OPTIONS.flatMap((s) => s.names));
 
 /** Parses profile `name` into store; returns the file it came from. */
 export function loadProfile(name: string, table: OptionTable<object>, store: Store, env: NodeJS.ProcessEnv): string {
@@ -70,9 +69,11 @@ export function loadProfile(name: string, table: OptionTable<object>, store: Sto
   }
   // the section's lines, numbered as in the file (lines outside it are blanked, not removed)
   const section = lines.map((l, n) => (n >= start && n < end ? l : '')).join('\n');
+  // built here, not at load: profiles.ts is on every start's path, a profile on few
+  const shared: ReadonlySet<string> = new Set<string>(COMMON_OPTIONS.flatMap((s) => s.names));
   for (const { line, words } of splitConfig(section, table)) {
     const where = `${path} line ${line}`;
-    if (!SHARED.has(words[0]!) || words[0] === '--profile') {
+    if (!shared.has(words[0]!) || words[0] === '--profile') {
       throw new UsageError(`${where}: ${words[0]} cannot be in a profile (a profile holds the options every tool shares: connection, TLS, authentication, protocol).`);
     }
     if (!table.has(words[0]!)) continue; // a shared option this tool does not take (tsbench: -i)
