@@ -77,7 +77,12 @@ const MAX_HEADER = 5;
  * (setVersion: the other direction learns it from there). Never throws.
  */
 export class StreamDecoder {
-  private pending: Buffer | undefined;
+  /** the parts of an incomplete packet, copied (the chunk may be a reused buffer: the capture
+   *  reader's), joined once when the packet is whole: joining at every chunk was quadratic */
+  private parts: Buffer[] = [];
+  private partsLen = 0;
+  /** the incomplete packet's size once its fixed header is whole, else -1 */
+  private need = -1;
   private failed = false;
   /** 3, 4 or 5: how packets other than CONNECT are read */
   version: number;
@@ -86,24 +91,28 @@ export class StreamDecoder {
     this.version = version;
   }
 
-  get broken(): boolean {
-    return this.failed;
-  }
-
   push(chunk: Buffer): void {
     if (this.failed) return;
     let buf = chunk;
-    if (this.pending) {
-      buf = Buffer.concat([this.pending, chunk]);
-      this.pending = undefined;
+    if (this.parts.length > 0) {
+      this.parts.push(Buffer.from(chunk));
+      this.partsLen += chunk.length;
+      if (this.need < 0) this.need = frameSize(Buffer.concat(this.parts, Math.min(this.partsLen, MAX_HEADER)), 0);
+      if (this.need === -2) return this.fail('a remaining length of more than 4 bytes [MQTT-1.5.5]');
+      if (this.need === -1 || this.partsLen < this.need) return;
+      buf = Buffer.concat(this.parts, this.partsLen);
+      this.parts = [];
+      this.partsLen = 0;
+      this.need = -1;
     }
     let pos = 0;
     while (pos < buf.length) {
       const total = frameSize(buf, pos);
       if (total === -2) return this.fail('a remaining length of more than 4 bytes [MQTT-1.5.5]');
       if (total === -1 || pos + total > buf.length) {
-        // copied: the chunk may be a reused buffer (the capture reader's)
-        this.pending = Buffer.from(buf.subarray(pos));
+        this.parts = [Buffer.from(buf.subarray(pos))];
+        this.partsLen = buf.length - pos;
+        this.need = total;
         return;
       }
       let p: DumpPacket | undefined;
@@ -173,7 +182,8 @@ export class StreamDecoder {
 
   private fail(text: string): void {
     this.failed = true;
-    this.pending = undefined;
+    this.parts = [];
+    this.partsLen = 0;
     this.sink.error(text);
   }
 }

@@ -9,3 +9,6 @@ export const MESSAGE_OPTIONS = [
   { key: 'stdinLine', names: ['-l', '--stdin-line'], kind: 'flag', group: 'message', exclusive: 'message', help: 'one message per stdin line (an empty line is an empty message)' },
   { key: 'nullMessage', names: ['-n', '--null-message'], kind: 'flag', group: 'message', exclusive: 'message', help: 'zero-length payload' },
 ] as const satisfies readonly OptionSpec[];
+
+/** the message sources' keys in the store: a tool finds which one was given with these */
+export const MESSAGE_KEYS = MESSAGE_OPTIONS.map((s) => s.key);

@@ -9,9 +9,9 @@ import { readPayload, TOO_LARGE, type StdinIo } from '../messages/payload.ts';
 import { lineParser, type LineFormat } from '../messages/line-format.ts';
 import { checkLines, type CheckedRange } from '../messages/checked-lines.ts';
 import { readRecording, type ReplayEntry } from '../messages/replay.ts';
+import { MESSAGE_KEYS } from '../options/message-options.ts';
 
 /** the exclusive message sources: -m, -f, -s, -l, -n */
-const MESSAGE_KEYS = ['message', 'file', 'stdinFile', 'stdinLine', 'nullMessage'] as const;
 
 export type PubPlan =
   | { mode: 'single'; topic: string; payload: Buffer; what: string; repeat: number; repeatDelayMs: number; templated: boolean; common: Common }

@@ -8,6 +8,7 @@ import { readPayload, type StdinIo } from '../messages/payload.ts';
 import { checkTopicFilter, checkTopicName } from '../../protocol/topic.ts';
 import type { BuiltSession } from '../options/session-options.ts';
 import type { PublishProperties, QoS, SubscribeProperties } from '../../session/types.ts';
+import { MESSAGE_KEYS } from '../options/message-options.ts';
 
 /** --exec-timeout's default: a command that hangs must not hold its slot for ever */
 const EXEC_TIMEOUT_MS = 30_000;
@@ -59,7 +60,6 @@ export interface RespondPlan extends Common {
 
 export type RrPlan = RequestPlan | RespondPlan;
 
-const MESSAGE_KEYS = ['message', 'file', 'stdinFile', 'stdinLine', 'nullMessage'] as const;
 const RESPONDER_ONLY = [['exec', '--exec'], ['maxRunning', '--max-running'], ['execTimeout', '--exec-timeout'], ['noReplyOnFailure', '--no-reply-on-failure']] as const;
 
 /** `decorate`: stdout is a terminal (colour as the policy says); `warn`: a runtime error line for stderr */

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { Client } from '../../session/client.ts';
 import type { InboundMessage, OutboundMessage } from '../../session/types.ts';
-import { isFailure, reasonText } from '../../protocol/reason-codes.ts';
+import { isFailure } from '../../protocol/reason-codes.ts';
+import { subscriptionRefused } from '../runtime/refusal.ts';
 import { LineReader } from '../messages/stdin-lines.ts';
 import type { Printer } from '../output/index.ts';
 import { EXIT } from '../runtime/exit-codes.ts';
@@ -76,7 +77,7 @@ export class Requester {
     if (!this.processing) return this.finished;
     const rc = codes[0] ?? 0x80;
     if (isFailure(rc)) {
-      this.io.error(`subscription to '${plan.responseTopic}' refused: ${rc === 0x80 ? 'refused by the broker' : reasonText(rc)} (0x${rc.toString(16).padStart(2, '0')}).`);
+      this.io.error(subscriptionRefused(plan.responseTopic, rc));
       this.stop(EXIT.FAILURE);
       return this.finished;
     }
@@ -127,9 +128,13 @@ export class Requester {
       list!.splice(i, 1);
       if (list!.length === 0) this.byCorrelation.delete(key);
     } else {
-      const i = this.inOrder.indexOf(p);
-      if (i < 0) return;
-      this.inOrder.splice(i, 1);
+      // replies come in order: the oldest is the one answered (a failed send may be anywhere)
+      if (this.inOrder[0] === p) this.inOrder.shift();
+      else {
+        const i = this.inOrder.indexOf(p);
+        if (i < 0) return;
+        this.inOrder.splice(i, 1);
+      }
     }
     this.pendingCount--;
     this.checkDone();

@@ -5,7 +5,8 @@
 import type { Writable } from 'node:stream';
 import type { Client } from '../../session/client.ts';
 import type { InboundMessage, UserProperties } from '../../session/types.ts';
-import { isFailure, reasonText } from '../../protocol/reason-codes.ts';
+import { isFailure } from '../../protocol/reason-codes.ts';
+import { subscriptionRefused } from '../runtime/refusal.ts';
 import type { Printer } from '../output/index.ts';
 import { EXIT } from '../runtime/exit-codes.ts';
 import { BatchedOut } from './batch-out.ts';
@@ -63,12 +64,12 @@ export class Responder {
   async run(): Promise<number> {
     const { plan } = this;
     const sub = plan.v5
-      ? { topic: plan.filter, qos: plan.qos, retainAsPublished: plan.retainAsPublished, retainHandling: plan.acceptRetained ? 0 as const : 2 as const }
+      ? { topic: plan.filter, qos: plan.qos, retainAsPublished: plan.retainAsPublished, retainHandling: plan.retainHandling }
       : { topic: plan.filter, qos: plan.qos };
     const codes = await this.client.subscribe([sub], plan.subscribeProperties);
     const rc = codes[0] ?? 0x80;
     if (isFailure(rc) && this.processing) {
-      this.io.error(`subscription to '${plan.filter}' refused: ${rc === 0x80 ? 'refused by the broker' : reasonText(rc)} (0x${rc.toString(16).padStart(2, '0')}).`);
+      this.io.error(subscriptionRefused(plan.filter, rc));
       this.stop(EXIT.FAILURE);
     }
     return this.finished;

@@ -7,7 +7,8 @@
 import type { Writable } from 'node:stream';
 import type { Client } from '../../session/client.ts';
 import type { InboundMessage, QoS, SubscribeProperties, Subscription, UserProperties } from '../../session/types.ts';
-import { isFailure, reasonText } from '../../protocol/reason-codes.ts';
+import { isFailure } from '../../protocol/reason-codes.ts';
+import { subscriptionRefused } from '../runtime/refusal.ts';
 import { topicMatches } from '../../protocol/topic.ts';
 import { OutBuffer, type Printer } from '../output/index.ts';
 import { WatchPrinter, type WatchScreen } from '../output/watch.ts';
@@ -189,7 +190,7 @@ export class Subscriber {
     codes.forEach((rc, i) => {
       if (isFailure(rc)) {
         denied++;
-        io.error(`subscription to '${filters[i]}' refused: ${rc === 0x80 ? 'refused by the broker' : reasonText(rc)} (0x${rc.toString(16).padStart(2, '0')}).`);
+        io.error(subscriptionRefused(filters[i]!, rc));
       }
     });
     if (denied < codes.length) return true;
