@@ -297,3 +297,13 @@ test('an ordered list wins over a grouped userProperties given beside it, and an
   const none = encode({ ...base, properties: { contentType: 'c', userPropertyList: [] } } as unknown as Packet, 5);
   assert.deepEqual(none, mqtt.generate({ ...base, properties: { contentType: 'c' } }, { protocolVersion: 5 }));
 });
+
+test('the repeated-topic shortcut compares bytes: ill-formed UTF-8 after a topic that decodes the same is still refused [MQTT-1.5.3-1]', () => {
+  const pub = (topic: Buffer): Buffer => Buffer.concat([Buffer.from([0x30, 2 + topic.length + 1, 0, topic.length]), topic, Buffer.from('x')]);
+  const good = pub(Buffer.from('a\uFFFD')); // valid UTF-8 of U+FFFD
+  const bad = pub(Buffer.from([0x61, 0xff])); // decodes to the same string, but is ill-formed
+  const got = decodeInChunks(Buffer.concat([good, bad]), 4, 100);
+  assert.equal(got.packets.length, 1);
+  assert.equal(got.errors.length, 1);
+  assert.match(got.errors[0]!, /MQTT-1\.5\.3-1/);
+});

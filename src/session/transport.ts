@@ -6,6 +6,7 @@ import type { TransportOptions } from './types.ts';
 import { ConnectionClosedError, TimeoutError, TransportError } from './errors.ts';
 import { describeTransportError } from './transport-errors.ts';
 import { localhostAddresses } from './localhost.ts';
+import { logKeys } from './transport-keylog.ts';
 
 export function transportTarget(t: TransportOptions): { target: string; host: string } {
   switch (t.kind) {
@@ -81,7 +82,8 @@ async function openSocket(t: TransportOptions, via: Via, deadline: number, timeo
       tunnel?.destroy();
       throw describeTransportError(err, target, host); // bad key, wrong passphrase, bad cipher list
     }
-    if (t.tls.keylog !== undefined) (await import('./transport-keylog.ts')).logKeys(socket as TLSSocket, t.tls.keylog);
+    // at once, before the handshake's first key line (an await here could let one pass unlogged)
+    if (t.tls.keylog !== undefined) logKeys(socket as TLSSocket, t.tls.keylog);
     ready = 'secureConnect';
   } else if (t.kind === 'tcp') {
     socket = net.connect({ host: address ?? t.host, port: t.port, localAddress: t.bindAddress, noDelay: t.noDelay });
