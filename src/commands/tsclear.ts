@@ -1,7 +1,7 @@
 // tsclear: find the retained messages under topic filters and clear them, dry run first.
 // Wiring only: the shared setup (cli/runtime/setup.ts) with tsclear's check, connect (MQTT 5, else
 // 3.1.1), hand over to the clear runner, exit.
-import { run, errorLine, type RunContext } from '../cli/runtime/run.ts';
+import { run, errorSink, type RunContext } from '../cli/runtime/run.ts';
 import { setupTool } from '../cli/runtime/setup.ts';
 import { EXIT } from '../cli/runtime/exit-codes.ts';
 import { reportConnectRetries } from '../cli/runtime/outage-notice.ts';
@@ -22,7 +22,7 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
     const code = await clearFlow(client, settings, info, {
       out: (text) => process.stdout.write(text),
       note: (line) => process.stderr.write(`${line}\n`),
-      error: (line) => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); },
+      error: errorSink(ctx),
       canAsk: canAsk(),
       ask,
       progress: progressWanted(),

@@ -1,6 +1,6 @@
 // tspub: a drop-in mosquitto_pub. Wiring only: the shared setup (cli/runtime/setup.ts) with
 // tspub's check, then connect, publish, exit.
-import { run, errorLine, type RunContext } from '../cli/runtime/run.ts';
+import { run, errorSink, type RunContext } from '../cli/runtime/run.ts';
 import { setupTool } from '../cli/runtime/setup.ts';
 import { EXIT } from '../cli/runtime/exit-codes.ts';
 import { limitYoungGeneration } from '../cli/runtime/memory.ts';
@@ -27,13 +27,14 @@ async function main(argv: string[], ctx: RunContext): Promise<number> {
   reportOutages(client, (text) => { if (!ctx.quiet) process.stderr.write(`${text}\n`); });
   await client.connect();
   const errors = { count: 0 };
+  const errorOut = errorSink(ctx);
   const publisher = new Publisher(client, plan, {
     stdin: () => process.stdin,
     v5: built.session.protocolVersion === 5,
     disconnectProperties: built.session.protocolVersion === 5 ? built.properties.disconnect : undefined,
     error: (text) => {
       errors.count++;
-      if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(text), ctx)}\n`);
+      errorOut(text);
     },
   });
   const result = await publisher.run();

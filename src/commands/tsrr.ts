@@ -1,7 +1,7 @@
 // tsrr: a drop-in mosquitto_rr, plus correlation matching, -C, -l, --json and a responder mode.
 // Wiring only: the shared setup with tsrr's checks, then connect and run the requester or the
 // responder. Through a link named mosquitto_rr it calls itself so and reads that options file first.
-import { run, errorLine, type RunContext } from '../cli/runtime/run.ts';
+import { run, errorSink, type RunContext } from '../cli/runtime/run.ts';
 import { setupTool } from '../cli/runtime/setup.ts';
 import { EXIT } from '../cli/runtime/exit-codes.ts';
 import { useColor } from '../cli/runtime/terminal.ts';
@@ -15,7 +15,7 @@ const v311Notice = (topic: string): string =>
   `Notice: MQTT 3.1.1 has no Response Topic or Correlation Data: the request goes out plain and the next message on '${topic}' is taken as its reply, unmatched.`;
 
 async function main(argv: string[], ctx: RunContext): Promise<number> {
-  const warn = (line: string): void => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); };
+  const warn = errorSink(ctx);
   const notice = (text: string): void => { if (!ctx.quiet) process.stderr.write(`${text}\n`); };
   const setup = await setupTool(TSRR, argv, ctx, {
     checkOptions: (store) => checkRrOutput(store,

@@ -1,7 +1,7 @@
 // tssub: a drop-in mosquitto_sub. Wiring only: the shared setup (cli/runtime/setup.ts) with tssub's
 // checks (a bad -F fails there, before connecting), then connect, subscribe, print until -C / -W /
 // -E / --retained-only / a signal / EPIPE.
-import { run, errorLine, type RunContext } from '../cli/runtime/run.ts';
+import { run, errorSink, type RunContext } from '../cli/runtime/run.ts';
 import { setupTool } from '../cli/runtime/setup.ts';
 import { EXIT } from '../cli/runtime/exit-codes.ts';
 import { useColor } from '../cli/runtime/terminal.ts';
@@ -10,7 +10,7 @@ import { buildSubPlan, checkSubOptions } from '../cli/sub/check.ts';
 import { Subscriber } from '../cli/sub/runner.ts';
 
 async function main(argv: string[], ctx: RunContext): Promise<number> {
-  const warn = (line: string): void => { if (!ctx.quiet) process.stderr.write(`${errorLine(new Error(line), ctx)}\n`); };
+  const warn = errorSink(ctx);
   // -d lines share the subscriber's output batch (the session's packet lines and "Subscribed ...");
   // the subscriber is created below, and lines come only once it connects
   let sub: Subscriber | undefined;

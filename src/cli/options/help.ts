@@ -74,11 +74,6 @@ export interface HelpPage {
   after?: string;
 }
 
-export function usageText(p: HelpPage): string {
-  const pad = ' '.repeat(`Usage: ${p.tool} `.length);
-  return `${p.synopsis.map((l, i) => (i === 0 ? `Usage: ${p.tool} ${l}` : `${pad}${l}`)).join('\n')}\n\nUse '${p.tool} --help' to see all options.\n`;
-}
-
 /** the variables the tools read (and a pair read together), one string per printed line */
 export const ENVIRONMENT: Array<{ names: string; text: string[] }> = [
   { names: PASSWORD_ENV, text: ['password, used with -u when neither -P nor --password-file is given'] },

@@ -34,6 +34,20 @@ function exitAfterFlush(code: number): void {
   setTimeout(() => process.exit(code), 2000).unref();
 }
 
+/**
+ * The runtime error lines of a tool (`Error: ...`, the prefix red on a terminal), silenced by
+ * --quiet as it stands when a line comes; the prefix is worked out once (some lines come per
+ * message: a %J payload that is no JSON).
+ */
+export function errorSink(ctx: Pick<RunContext, 'noColor' | 'quiet'>): (line: string) => void {
+  let prefix: string | undefined;
+  return (line) => {
+    if (ctx.quiet) return;
+    prefix ??= errorLine('', ctx);
+    process.stderr.write(`${prefix}${line}\n`);
+  };
+}
+
 export function errorLine(err: unknown, ctx: Pick<RunContext, 'noColor'>): string {
   const msg = err instanceof Error ? err.message : String(err);
   const p = paint(useColor({ isTTY: process.stderr.isTTY, env: process.env, noColorFlag: ctx.noColor }));
