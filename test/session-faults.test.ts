@@ -59,6 +59,22 @@ test('a client that keeps receiving still sends PINGREQ within its keepalive [MQ
   await fb.stop();
 });
 
+test('a client that keeps sending but hears nothing still pings, and finds a silent broker dead (libmosquitto: a keepalive without a packet in)', async () => {
+  // a QoS 0 publisher gets nothing back: only a PINGREQ can tell a broker that stopped answering
+  const fb = await startFakeBroker((c) => { acceptConnect(c); autoAck(c, { pingresp: false }); });
+  const c = await connected(opts(tcp(fb.port), { keepalive: 1 }));
+  const closed = new Promise<Error | undefined>((r) => c.once('close', r));
+  const timer = setInterval(() => c.write({ topic: 'ka/q0', payload: Buffer.from('x'), qos: 0, retain: false }), 50);
+  const err = await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r('still open after 6 s'), 6000))]);
+  clearInterval(timer);
+  if (!(err instanceof TimeoutError)) { c.destroy(); await fb.stop(); }
+  assert.ok(err instanceof TimeoutError, String(err));
+  assert.equal(err.message, 'no PINGRESP from the broker within 1s: connection lost');
+  assert.equal(fb.connections[0]!.received.filter((p) => p.cmd === 'pingreq').length, 1);
+  c.destroy();
+  await fb.stop();
+});
+
 test('PINGREQ keeps an idle connection alive when PINGRESP comes back', async () => {
   const fb = await startFakeBroker((c) => { acceptConnect(c); autoAck(c); });
   const c = await connected(opts(tcp(fb.port), { keepalive: 1 }));
