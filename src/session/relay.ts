@@ -4,7 +4,7 @@
 // shown to a tap after it was written on; whatever the tap does, the bytes have gone. The relay
 // never prints: it reports through RelayEvents.
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { loadCert, loadKey } from './tls-options.ts';
 import type { Duplex } from 'node:stream';
 import type { TransportOptions } from './types.ts';
 import { openTransport, transportTarget } from './transport.ts';
@@ -42,14 +42,9 @@ export class Relay {
     let server: net.Server;
     if (this.o.listenTls) {
       const tls = await import('node:tls');
-      let cert: Buffer;
-      let key: Buffer;
-      try {
-        cert = readFileSync(this.o.listenTls.cert);
-        key = readFileSync(this.o.listenTls.key);
-      } catch (e) {
-        throw new TransportError(`cannot read the listening certificate or key: ${(e as Error).message}`, undefined, { cause: e, retryable: false });
-      }
+      // the same reading and checks as the tools' --cert/--key, named by the listener's options
+      const cert = loadCert(this.o.listenTls.cert, '--listen-cert');
+      const key = loadKey(this.o.listenTls.key, undefined, '--listen-key');
       server = tls.createServer({ cert, key, allowHalfOpen: true, noDelay: true }, onConn);
       // a client that fails the handshake is its own problem: the listener goes on
       server.on('tlsClientError', () => undefined);

@@ -34,16 +34,17 @@ function loadCafile(path: string): string[] {
   return certs;
 }
 
-function loadCert(path: string): Buffer {
-  const pem = readOption(path, '--cert');
+/** a certificate file (option: the option that named it, for the errors; tsdump's --listen-cert too) */
+export function loadCert(path: string, option = '--cert'): Buffer {
+  const pem = readOption(path, option);
   const first = certsIn(pem.toString('latin1'))[0];
-  if (first === undefined || !validCert(first)) throw new TransportError(`TLS: --cert '${path}' holds no valid PEM certificate`, undefined, { retryable: false });
+  if (first === undefined || !validCert(first)) throw new TransportError(`TLS: ${option} '${path}' holds no valid PEM certificate`, undefined, { retryable: false });
   return pem;
 }
 
 /** The --key, decrypted here when encrypted: any failure to decrypt is the passphrase's. */
-function loadKey(path: string, passphrase: string | undefined): Buffer | string {
-  const pem = readOption(path, '--key');
+export function loadKey(path: string, passphrase: string | undefined, option = '--key'): Buffer | string {
+  const pem = readOption(path, option);
   if (isEncryptedPem(pem.toString('latin1'))) {
     try {
       return createPrivateKey({ key: pem, passphrase: passphrase ?? '' }).export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -52,7 +53,7 @@ function loadKey(path: string, passphrase: string | undefined): Buffer | string 
     }
   }
   // a structural check: a full parse here would cost ~1 ms more of every start, and TLS parses it anyway
-  if (!wellFormedPemKey(pem.toString('latin1'))) throw new TransportError(`TLS: --key '${path}' holds no valid PEM private key`, undefined, { retryable: false });
+  if (!wellFormedPemKey(pem.toString('latin1'))) throw new TransportError(`TLS: ${option} '${path}' holds no valid PEM private key`, undefined, { retryable: false });
   return pem;
 }
 
