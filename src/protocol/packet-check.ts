@@ -21,7 +21,7 @@ export class PacketError extends Error {
 
 type Version = 3 | 4 | 5;
 
-export const PACKET_NAMES = ['reserved type 0', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP',
+const PACKET_NAMES = ['reserved type 0', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP',
   'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'] as const;
 
 const malformed = (text: string): PacketError => new PacketError(MALFORMED_PACKET, text);
@@ -32,7 +32,7 @@ const u16 = (buf: Buffer, at: number): number => (buf[at]! << 8) | buf[at + 1]!;
 const article = (word: string): string => (/^(?:[aeio]|un)/i.test(word) ? 'an' : 'a');
 
 /** Packet type and fixed-header flags [MQTT-2.1.2, MQTT-2.1.3]. */
-export function checkFixedHeader(first: number, v: Version): PacketError | undefined {
+function checkFixedHeader(first: number, v: Version): PacketError | undefined {
   const type = first >> 4;
   const flags = first & 0x0f;
   if (type === 0) return malformed(`a packet of reserved type 0 ${rule(v, '2.2.1', '2.1.2')}`);
@@ -106,7 +106,7 @@ function checkPublish(buf: Buffer, at: number, end: number, v: Version, qos: num
 }
 
 /** The packet id of a QoS 1/2 PUBLISH at buf[at]: present [MQTT-3.3.2.2] and not 0. */
-export function publishIdDefect(buf: Buffer, at: number, end: number, v: Version, qos: number): PacketError | undefined {
+function publishIdDefect(buf: Buffer, at: number, end: number, v: Version, qos: number): PacketError | undefined {
   if (at + 2 > end) return malformed(`QoS ${qos} PUBLISH without a packet id [MQTT-3.3.2.2]`);
   if (u16(buf, at) === 0) return protocol(`QoS ${qos} PUBLISH with packet id 0 ${rule(v, '2.3.1-1', '2.2.1-4')}`);
   return undefined;

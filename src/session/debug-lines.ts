@@ -17,11 +17,11 @@ export class PacketLog {
   }
 }
 
-export function describeSent(id: string, p: Packet, qos0Mid?: number): string {
+function describeSent(id: string, p: Packet, qos0Mid?: number): string {
   return describe(p, true, qos0Mid).split('\n').map((l) => `Client ${id} sending ${l}`).join('\n');
 }
 
-export function describeReceived(id: string, p: Packet): string {
+function describeReceived(id: string, p: Packet): string {
   return `Client ${id} received ${describe(p, false)}`;
 }
 

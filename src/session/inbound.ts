@@ -16,7 +16,6 @@ export interface InboundContext {
   send(p: Packet): void;
   /** an acknowledgement completed a message: the connection sends more once the chunk is handled */
   progressed(): void;
-  fail(err: Error): void;
   /** ends the connection: the broker broke the protocol (v5: DISCONNECT with reasonCode first) */
   protocolViolation(reasonCode: number, text: string): void;
   brokerDisconnect(code: number, reason: string | undefined): void;
