@@ -1,7 +1,7 @@
 // tspub's option table: the shared options plus mosquitto_pub's own, plus ours (line formats,
 // --changes-only). Help text, parser and completions read this one table.
 import { COMMON_OPTIONS, ID_RULE, type CommonStore, TLS_SYNOPSIS, WILL_SYNOPSIS, propertyOption, topicOption, urlOption } from '../options/common-options.ts';
-import { decimal, MAX_SECONDS, optionTable, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
+import { decimal, optionTable, seconds, SECONDS_RANGE, type OptionSpec, type StoreOf } from '../options/option-spec.ts';
 import { argError } from '../runtime/errors.ts';
 import { parseLineFormat } from '../messages/line-format.ts';
 import { parseSpeed, takeRewrite } from '../messages/replay.ts';
@@ -20,11 +20,9 @@ const repeatCount = (raw: string): number => {
 };
 
 /** --repeat-delay: seconds, may be fractional; mosquitto's ">=0.0" for a negative one; milliseconds */
-const repeatDelay = (raw: string): number => {
-  const s = raw.trim();
-  if (/^-\d*\.?\d+$/.test(s)) throw argError('--repeat-delay argument must be >=0.0.');
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(s) || Number(s) > MAX_SECONDS) throw argError(`--repeat-delay argument must be a number of seconds from 0 to ${MAX_SECONDS}.`);
-  return Math.round(Number(s) * 1000);
+const repeatDelay = (raw: string, name: string): number => {
+  if (/^-\d*\.?\d+$/.test(raw.trim())) throw argError('--repeat-delay argument must be >=0.0.');
+  return seconds(raw, name);
 };
 
 export const PUB_OPTIONS = [
