@@ -22,10 +22,15 @@ export interface ConfigLine {
   words: string[];
 }
 
+/** $XDG_CONFIG_HOME, else ~/.config; undefined with neither (`env -i mosquitto_pub`) */
+export function configBase(env: NodeJS.ProcessEnv): string | undefined {
+  return env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : env.HOME ? join(env.HOME, '.config') : undefined;
+}
+
 /** Candidate paths, first existing wins (none without XDG_CONFIG_HOME and HOME: `env -i mosquitto_pub`). */
 export function configPaths(names: FileNames, env: NodeJS.ProcessEnv): string[] {
   const { tool, mosquittoTool, invokedAs } = names;
-  const base = env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : env.HOME ? join(env.HOME, '.config') : undefined;
+  const base = configBase(env);
   if (!base) return [];
   if (!mosquittoTool) return [join(base, tool)];
   const order = invokedAs === mosquittoTool ? [mosquittoTool, tool] : [tool, mosquittoTool];

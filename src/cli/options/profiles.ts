@@ -16,14 +16,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../runtime/errors.ts';
 import { COMMON_OPTIONS } from './common-options.ts';
-import { splitConfig } from './config-file.ts';
+import { configBase, splitConfig } from './config-file.ts';
 import { parseWords, type OptionTable, type Store } from './option-spec.ts';
 
 export const PROFILE_ENV = 'TSMQTT_PROFILE';
 
 /** where the profiles are (undefined without XDG_CONFIG_HOME and HOME) */
 export function profilesPath(env: NodeJS.ProcessEnv): string | undefined {
-  const base = env.XDG_CONFIG_HOME ? env.XDG_CONFIG_HOME : env.HOME ? join(env.HOME, '.config') : undefined;
+  const base = configBase(env);
   return base === undefined ? undefined : join(base, 'tsmqtt', 'profiles');
 }
 
